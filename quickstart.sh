@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# quickstart.sh - install what resmon needs, build it, and run it or test it
+#
+#   ./quickstart.sh          install build deps, build in ./build, run the quick start
+#   ./quickstart.sh test     install build + test deps, build with --enable-werror,
+#                            run `make check` and `make check-slow`, end with
+#                            "N passed, N failed[, N skipped]"
+#   ./quickstart.sh summary DIR [STATUS...]
+#                            count the automake test results (*.trs) under DIR
+#                            and print the same closing line (used by .ci/run)
+#
+# Environment: RESMON_DATA_DIR (data folder, default ./telemetry),
+# RESMON_PORT (reserved for the API, not used yet).
+set -euo pipefail
+
+# Every Debian package resmon needs, in this one list: NAME:WHEN, where
+# WHEN is "build" (both modes) or "test" (only `./quickstart.sh test`).
+PACKAGES=(
+	build-essential:build
+	autoconf:build
+	automake:build
+	libtool:build
+	pkg-config:build
+	libcsv-dev:build
+	libjson-c-dev:build
+	libgd-dev:build
+	libcmocka-dev:build
+	libfcgi-dev:build
+	iproute2:test
+	faketime:test
+	tmux:test
+	valgrind:test
+	sysstat:test       # sar/sadc: a bench peer
+	collectd-core:test # a bench peer
+	tzdata:test
+	clang:test
+	libclang-rt-14-dev:test # ASan/LSan runtime: only Recommended by clang on Debian 12
+	clang-format:test
+	python3:test
+)
+
+BUILD_DIR=build
+TAIL_LINES=60
+
+cd "$(dirname "$0")"
+
+say() {
+	printf 'quickstart: %s\n' "$*"
+}
+
+die() {
+	printf 'quickstart: %s\n' "$*" >&2
+	exit 1
+}
+
+# packages_for MODE: print the package names MODE needs, one a line.
+packages_for() {
+	local mode=$1 entry name when
+	for entry in "${PACKAGES[@]}"; do
+		name=${entry%%:*}
+		when=${entry#*:}
+		if [[ $when == build || $mode == test ]]; then
+			printf '%s\n' "$name"
+		fi
+	done
+}
+
+is_installed() {
+	[[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]
+}
+
+# install_missing MODE: apt-get only the packages that dpkg says are absent.
+install_missing() {
+	local mode=$1 pkg
+	local -a missing=() sudo=()
+
+	command -v dpkg-query >/dev/null || die "dpkg-query not found: this script expects Debian 12"
+	while IFS= read -r pkg; do
+		is_installed "$pkg" || missing+=("$pkg")
+	done < <(packages_for "$mode")
+	if ((${#missing[@]} == 0)); then
+		say "all ${mode} packages present"
+		return 0
+	fi
+	say "missing packages: ${missing[*]}"
+	if ((EUID != 0)); then
+		if command -v sudo >/dev/null; then
+			sudo=(sudo)
+		else
+			printf 'quickstart: not root and no sudo; as root run:\n' >&2
+			printf '  apt-get update && apt-get install -y --no-install-recommends %s\n' \
+			    "${missing[*]}" >&2
+			exit 1
+		fi
+	fi
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+# build [CONFIGURE_ARGS...]: out-of-tree build in ./build. Each step is
+# checked by hand: callers test its status, which turns `set -e` off.
+build() {
+	local stamp=$BUILD_DIR/.quickstart-configure-args
+	local want
+
+	want=$(printf '%q ' "$@")
+	if [[ ! -x configure || configure.ac -nt configure ||
+	    ! -f build-aux/tap-driver.sh ]]; then
+		say "autoreconf -i"
+		autoreconf -i || return
+	fi
+	mkdir -p "$BUILD_DIR" || return
+	# Re-run configure when it never ran, is newer, or ran with other
+	# options (the stamp holds the options of the last run).
+	if [[ ! -f $BUILD_DIR/Makefile || configure -nt $BUILD_DIR/config.status ||
+	    ! -f $stamp || $(<"$stamp") != "$want" ]]; then
+		say "../configure $*"
+		rm -f -- "$stamp"
+		(cd "$BUILD_DIR" && ../configure "$@") || return
+		printf '%s\n' "$want" >"$stamp" || return
+		# Objects do not depend on the Makefile: rebuild them all, so
+		# that new flags (-Werror) reach every file.
+		make -C "$BUILD_DIR" clean >/dev/null || return
+	fi
+	make -C "$BUILD_DIR" -j"$(nproc)"
+}
+
+# summary DIR [STATUS...]: count the results in DIR's *.trs files, show
+# the logs of the failed tests, print "N passed, N failed[, N skipped]"
+# as the last line. Each STATUS is the exit status of a make that wrote
+# results into DIR: when no test failed, a non-zero one counts as one
+# failure (a test program that did not build), and so does finding no
+# result at all, so the line never reads "0 failed" for a failed run.
+# Returns 1 when anything failed.
+summary() {
+	local dir=$1 trs log status result
+	local -i passed=0 failed=0 skipped=0 p f s
+	local -a bad=()
+
+	shift
+	while IFS= read -r -d '' trs; do
+		p=0 f=0 s=0
+		while IFS= read -r result; do
+			case $result in
+			PASS | XFAIL) p+=1 ;;
+			SKIP) s+=1 ;;
+			*) f+=1 ;; # FAIL, XPASS, ERROR
+			esac
+		done < <(sed -n 's/^:test-result: *\([A-Z]*\).*/\1/p' "$trs")
+		passed+=p
+		failed+=f
+		skipped+=s
+		((f == 0)) || bad+=("${trs%.trs}.log")
+	done < <(find "$dir" -name '*.trs' -print0 | sort -z)
+
+	for log in "${bad[@]}"; do
+		printf '\n===== last %d lines of %s =====\n' "$TAIL_LINES" "$log"
+		tail -n "$TAIL_LINES" "$log" 2>/dev/null || printf '(no log)\n'
+	done
+	if ((failed == 0)); then
+		for status in "$@"; do
+			if ((status != 0)); then
+				say "a make run failed (exit $status) with no failed test: see its output above"
+				failed+=1
+			fi
+		done
+	fi
+	if ((passed + failed + skipped == 0)); then
+		say "no test results (*.trs) under $dir"
+		failed+=1
+	fi
+	if ((skipped > 0)); then
+		printf '%d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
+	else
+		printf '%d passed, %d failed\n' "$passed" "$failed"
+	fi
+	((failed == 0))
+}
+
+# clear_results DIR: drop old *.trs and their logs, so a test that was
+# renamed or removed is not counted again.
+clear_results() {
+	local trs
+	while IFS= read -r -d '' trs; do
+		rm -f -- "$trs" "${trs%.trs}.log"
+	done < <(find "$1" -name '*.trs' -print0)
+}
+
+run_tests() {
+	local -i rc_build=0 rc_check=0 rc_slow=0
+
+	install_missing test
+	build --enable-werror || rc_build=$?
+	if ((rc_build != 0)); then
+		say "build failed (exit $rc_build)"
+		printf '0 passed, 1 failed\n'
+		return 1
+	fi
+	clear_results "$BUILD_DIR"
+	# Both suites always run. The slow one runs its tests one at a time:
+	# they measure time and would disturb each other on two cores.
+	make -C "$BUILD_DIR" -j"$(nproc)" check || rc_check=$?
+	make -C "$BUILD_DIR" check-slow || rc_slow=$?
+	printf '\n'
+	say "make check exit $rc_check, make check-slow exit $rc_slow"
+	summary "$BUILD_DIR" "$rc_check" "$rc_slow"
+}
+
+run_quickstart() {
+	local data_dir=${RESMON_DATA_DIR:-./telemetry}
+	local resmon=$BUILD_DIR/src/resmon/resmon
+	local -a cmd
+
+	install_missing build
+	build
+	[[ -x $resmon ]] || die "$resmon was not built (the resmon program is not in this tree yet)"
+	if [[ -n ${RESMON_PORT:-} ]]; then
+		say "RESMON_PORT=$RESMON_PORT is reserved for the HTTP API, which is not built yet; ignored"
+	fi
+	mkdir -p -- "$data_dir"
+
+	# ---- the quick start's foreground command: change this line when the
+	# ---- API stack (recorder + worker + nginx) lands.
+	cmd=("$resmon" live -d "$data_dir")
+
+	if ! "$resmon" live --help >/dev/null 2>&1; then
+		say "note: 'resmon live' is not implemented yet; running 'resmon record' instead"
+		cmd=("$resmon" record -d "$data_dir")
+	fi
+	say "data folder: $data_dir (one CSV per day); Ctrl-C stops"
+	say "running: ${cmd[*]}"
+	exec "${cmd[@]}"
+}
+
+usage() {
+	printf 'usage: %s [test | summary DIR [STATUS...]]\n' "$0" >&2
+	exit 2
+}
+
+case ${1:-} in
+"") (($# == 0)) || usage; run_quickstart ;;
+test) (($# == 1)) || usage; run_tests ;;
+summary) (($# >= 2)) || usage; shift; summary "$@" ;;
+-h | --help)
+	sed -n '2,13s/^# \{0,1\}//p' "$0"
+	;;
+*) usage ;;
+esac
