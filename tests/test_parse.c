@@ -75,10 +75,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_uint_accepts_bounds),
-		cmocka_unit_test(test_parse_uint_rejects_out_of_range),
-		cmocka_unit_test(test_parse_uint_rejects_signs_blanks_and_text),
-		cmocka_unit_test(test_parse_uint_n_reads_only_len_bytes),
+	    cmocka_unit_test(test_parse_uint_accepts_bounds),
+	    cmocka_unit_test(test_parse_uint_rejects_out_of_range),
+	    cmocka_unit_test(test_parse_uint_rejects_signs_blanks_and_text),
+	    cmocka_unit_test(test_parse_uint_n_reads_only_len_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

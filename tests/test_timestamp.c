@@ -77,25 +77,25 @@ static void
 test_timestamp_parse_rejects_malformed(void **state)
 {
 	static const char *bad[] = {
-		"2026-11-27T13:05:01Z",
-		"2026-11-27 13:05:01+04:00",
-		"2026-11-27T13:05:01+0400",
-		"2026-02-30T13:05:01+04:00",
-		"2026-11-27T24:00:00+04:00",
-		"2026-11-27T13:60:00+04:00",
-		"2026-11-27T13:05:60+04:00",
-		"2026-13-01T13:05:01+04:00",
-		"2026-11-27T13:05:01+04:00x",
-		"1969-12-31T23:59:59+00:00",
-		"",
+	    "2026-11-27T13:05:01Z",
+	    "2026-11-27 13:05:01+04:00",
+	    "2026-11-27T13:05:01+0400",
+	    "2026-02-30T13:05:01+04:00",
+	    "2026-11-27T24:00:00+04:00",
+	    "2026-11-27T13:60:00+04:00",
+	    "2026-11-27T13:05:60+04:00",
+	    "2026-13-01T13:05:01+04:00",
+	    "2026-11-27T13:05:01+04:00x",
+	    "1969-12-31T23:59:59+00:00",
+	    "",
 	};
 	time_t t = 42;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(timestamp_parse(bad[i], strlen(bad[i]), &t, NULL),
-		    -1);
+		assert_int_equal(
+		    timestamp_parse(bad[i], strlen(bad[i]), &t, NULL), -1);
 		assert_int_equal(errno, EINVAL);
 	}
 	assert_int_equal(t, 42);
@@ -133,13 +133,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_timestamp_formats_samara_with_offset),
-		cmocka_unit_test(test_timestamp_formats_negative_offset),
-		cmocka_unit_test(test_timestamp_repeated_hour_carries_new_offset),
-		cmocka_unit_test(test_timestamp_parse_round_trips),
-		cmocka_unit_test(test_timestamp_parse_rejects_malformed),
-		cmocka_unit_test(test_daydate_days_round_trip_across_leap_years),
-		cmocka_unit_test(test_daydate_parse_rejects_february_30),
+	    cmocka_unit_test(test_timestamp_formats_samara_with_offset),
+	    cmocka_unit_test(test_timestamp_formats_negative_offset),
+	    cmocka_unit_test(test_timestamp_repeated_hour_carries_new_offset),
+	    cmocka_unit_test(test_timestamp_parse_round_trips),
+	    cmocka_unit_test(test_timestamp_parse_rejects_malformed),
+	    cmocka_unit_test(test_daydate_days_round_trip_across_leap_years),
+	    cmocka_unit_test(test_daydate_parse_rejects_february_30),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,7 +17,7 @@ void testutil_rm_rf(const char *path);
 /* "$top_srcdir/tests/fixtures/REL", which the caller frees. */
 char *testutil_fixture(const char *rel);
 
-/* Writes len bytes to path (created 0644 or truncated); fails the test on error. */
+/* Writes len bytes to path (0644, truncated); fails the test on error. */
 void testutil_write_file(const char *path, const char *data, size_t len);
 
 /* Reads all of path, NUL-terminated; *len (may be NULL) gets its size. */

@@ -47,9 +47,9 @@ system_sleep_until(void *ctx, int64_t deadline_ns)
 }
 
 static const struct clock system_clock = {
-	.now = system_now,
-	.sleep_until = system_sleep_until,
-	.ctx = NULL,
+    .now = system_now,
+    .sleep_until = system_sleep_until,
+    .ctx = NULL,
 };
 
 const struct clock *

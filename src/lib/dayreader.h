@@ -1,4 +1,4 @@
-/* dayreader.h - one streaming pass over a day file, rows handed to a consumer */
+/* dayreader.h - one streaming pass over a day file, rows to a consumer */
 /* SPDX-License-Identifier: MIT */
 #ifndef RESMON_DAYREADER_H
 #define RESMON_DAYREADER_H
@@ -28,16 +28,17 @@ extern const char *const daycol_fixed_names[DAYCOL_FIXED];
 
 struct dayheader {
 	size_t n_ifaces;
-	char **ifaces; /* interface names in column order, owned by the reader */
+	char **ifaces; /* names in column order, owned by the reader */
 };
 
 /* One data row, valid only during the callback. */
 struct dayrow {
-	long lineno;	    /* 1-based line in the file; the header is line 1 */
-	time_t t;	    /* the instant of the time cell */
-	int utcoff_s;	    /* its offset from UTC */
-	size_t n_cells;	    /* DAYCOL_COUNT(header's n_ifaces) */
-	const double *value; /* per cell; NAN for an empty cell; [DAYCOL_TIME] = t */
+	long lineno;    /* 1-based line in the file; the header is line 1 */
+	time_t t;       /* the instant of the time cell */
+	int utcoff_s;   /* its offset from UTC */
+	size_t n_cells; /* DAYCOL_COUNT(header's n_ifaces) */
+	const double
+	    *value; /* per cell; NAN for an empty cell; [DAYCOL_TIME] = t */
 	const char *const *cell; /* raw text per cell, NUL-terminated */
 	const size_t *cell_len;
 };
@@ -55,9 +56,10 @@ struct dayreader_consumer {
 /* What a read found, filled also when it fails part way. */
 struct dayreader_stats {
 	bool has_header; /* false for an empty file or a torn first line */
-	long rows;	 /* rows handed to the consumer */
+	long rows;       /* rows handed to the consumer */
 	off_t valid_end; /* bytes up to the end of the last good line */
-	bool torn_tail;	 /* a last line lacking '\n' or with the wrong cell count */
+	bool torn_tail; /* a last line lacking '\n' or with the wrong cell count
+	                 */
 	time_t first_t, last_t; /* of the rows handed over; 0 when none */
 	int last_utcoff_s;
 };
@@ -77,7 +79,8 @@ int dayreader_read(int fd, const char *name,
     const struct dayreader_consumer *consumer, struct dayreader_stats *stats,
     struct errmsg *err);
 
-/* Whether s[0..len) is a valid interface name: 1-15 bytes, no '/', ':', blank. */
+/* Whether s[0..len) is a valid interface name: 1-15 bytes, no '/', ':', blank.
+ */
 bool dayreader_iface_name_ok(const char *s, size_t len);
 
 #endif

@@ -17,13 +17,12 @@ struct errmsg {
 	int src_line;
 };
 
-/* Fills err (may be NULL) and returns -1, so callers can "return ERRMSG_SET(...)". */
-#define ERRMSG_SET(err, code, ...) \
+/* Fills err (may be NULL) and returns -1: "return ERRMSG_SET(...)". */
+#define ERRMSG_SET(err, code, ...)                                             \
 	errmsg_set((err), (code), __FILE__, __LINE__, __VA_ARGS__)
 
-int errmsg_set(struct errmsg *err, int code, const char *src_file,
-    int src_line, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+int errmsg_set(struct errmsg *err, int code, const char *src_file, int src_line,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Prefixes err's message with "what: " (a path or call), keeping its code. */
 int errmsg_prefix(struct errmsg *err, const char *fmt, ...)

@@ -14,7 +14,7 @@ parse_uint_n(const char *s, size_t len, uint64_t min, uint64_t max,
 	uint64_t v = 0;
 	size_t i;
 
-	/* strtoull accepts blanks, signs and "0x"; day files and options may not. */
+	/* strtoull takes blanks, signs and "0x"; our inputs may not. */
 	if (len == 0) {
 		errno = EINVAL;
 		return -1;

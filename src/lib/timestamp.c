@@ -18,8 +18,8 @@ is_leap(int y)
 static int
 days_in_month(int y, int m)
 {
-	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31};
+	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+	    31};
 
 	return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
@@ -165,19 +165,19 @@ timestamp_parse(const char *s, size_t len, time_t *t, int *utcoff_s)
 	struct daydate date;
 	int hh, mm, ss, oh, om, off;
 
-	if (len != TIMESTAMP_LEN || daydate_parse(s, DAYDATE_LEN, &date) == -1 ||
-	    s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
-	    (s[19] != '+' && s[19] != '-') || s[22] != ':' ||
-	    digits(s + 11, 2, &hh) == -1 || digits(s + 14, 2, &mm) == -1 ||
-	    digits(s + 17, 2, &ss) == -1 || digits(s + 20, 2, &oh) == -1 ||
-	    digits(s + 23, 2, &om) == -1 || hh > 23 || mm > 59 || ss > 59 ||
-	    oh > 18 || om > 59) {
+	if (len != TIMESTAMP_LEN ||
+	    daydate_parse(s, DAYDATE_LEN, &date) == -1 || s[10] != 'T' ||
+	    s[13] != ':' || s[16] != ':' || (s[19] != '+' && s[19] != '-') ||
+	    s[22] != ':' || digits(s + 11, 2, &hh) == -1 ||
+	    digits(s + 14, 2, &mm) == -1 || digits(s + 17, 2, &ss) == -1 ||
+	    digits(s + 20, 2, &oh) == -1 || digits(s + 23, 2, &om) == -1 ||
+	    hh > 23 || mm > 59 || ss > 59 || oh > 18 || om > 59) {
 		errno = EINVAL;
 		return -1;
 	}
 	off = (oh * 3600 + om * 60) * (s[19] == '-' ? -1 : 1);
-	*t = (time_t)daydate_to_days(&date) * 86400 + hh * 3600 + mm * 60 +
-	    ss - off;
+	*t = (time_t)daydate_to_days(&date) * 86400 + hh * 3600 + mm * 60 + ss -
+	     off;
 	if (utcoff_s != NULL)
 		*utcoff_s = off;
 	return 0;

@@ -38,10 +38,11 @@ int daydate_of(time_t t, struct daydate *date);
 /* Writes "YYYY-MM-DD" and a NUL into buf. Cannot fail. */
 void daydate_format(const struct daydate *date, char buf[DAYDATE_LEN + 1]);
 
-/* Parses exactly len bytes "YYYY-MM-DD", a real calendar date. 0 or -1 EINVAL. */
+/* Parses exactly len bytes "YYYY-MM-DD", a real calendar date. 0 or -1 EINVAL.
+ */
 int daydate_parse(const char *s, size_t len, struct daydate *date);
 
-/* Days since 1970-01-01 (proleptic Gregorian); the inverse of daydate_from_days. */
+/* Days since 1970-01-01, and back (proleptic Gregorian). */
 long daydate_to_days(const struct daydate *date);
 void daydate_from_days(long days, struct daydate *date);
 

@@ -11,8 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void __attribute__((noreturn))
-xalloc_die(void)
+static void __attribute__((noreturn)) xalloc_die(void)
 {
 	static const char msg[] = "resmon: out of memory\n";
 
