@@ -16,7 +16,9 @@ struct meminfo {
 
 /*
  * Parses /proc/meminfo held in buf[0..len). MemTotal and MemFree are
- * required. Returns 0, or -1 with err set (EINVAL: "/proc/meminfo: ...").
+ * required. A value is at most UINT64_MAX / 1024, so callers may multiply
+ * by 1024 for bytes. Returns 0, or -1 with err set (EINVAL:
+ * "/proc/meminfo: ...") and out untouched.
  */
 int meminfo_parse(const char *buf, size_t len, struct meminfo *out,
     struct errmsg *err);

@@ -15,7 +15,7 @@ struct netdev_iface {
 	uint64_t rx_bytes, tx_bytes;
 };
 
-/* A growable list the caller owns: init zeroed, free with netdev_list_free(). */
+/* A list the caller owns: start it zeroed, free with netdev_list_free(). */
 struct netdev_list {
 	size_t n, cap;
 	struct netdev_iface *v;
