@@ -72,14 +72,17 @@ struct dayreader_stats {
  * or short last line (left out, reported in stats); refuses anything else
  * that is wrong with -1 and err set: EINVAL "NAME:LINE: problem" for a
  * bad header, a line with the wrong cell count before the last, a bad
- * time or number, a time not after the previous row's; an errno value
- * for a failed read; or whatever a callback set. stats may be NULL.
+ * time or number, a time not after the previous row's, a line over
+ * 1 MiB (no day file has one); an errno value for a failed read; or
+ * whatever a callback set. stats may be NULL.
  */
 int dayreader_read(int fd, const char *name,
     const struct dayreader_consumer *consumer, struct dayreader_stats *stats,
     struct errmsg *err);
 
-/* Whether s[0..len) is a valid interface name: 1-15 bytes, no '/', ':', blank.
+/*
+ * Whether s[0..len) is a valid interface name: 1-15 bytes, no '/', ':',
+ * blank or NUL.
  */
 bool dayreader_iface_name_ok(const char *s, size_t len);
 
