@@ -1,0 +1,81 @@
+/* main.c - resmon: dispatch to the command named by the first argument */
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+
+#include "resmon.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errmsg.h"
+
+int verbose;
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;
+} commands[] = {
+    {"record", cmd_record,
+        "record [-d DIR] [-i SECONDS] [--iface GLOB]... [--exclude GLOB]... "
+        "[--for SECONDS] [--config FILE]"},
+};
+
+static void
+usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage:");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(fp, "%s resmon %s\n", i == 0 ? "" : "      ",
+		    commands[i].usage);
+	fprintf(fp, "       resmon --help | --version\n");
+}
+
+void
+warnx_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("resmon: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+warn_err(const struct errmsg *err)
+{
+	if (verbose)
+		warnx_msg("%s (%s:%d)", err->msg, err->src_file, err->src_line);
+	else
+		warnx_msg("%s", err->msg);
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return EXIT_SUCCESS;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("resmon %s\n", PACKAGE_VERSION);
+		return EXIT_SUCCESS;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	warnx_msg("unknown command \"%s\"; try resmon --help", argv[1]);
+	return EXIT_USAGE;
+}

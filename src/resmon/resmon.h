@@ -1,0 +1,19 @@
+/* resmon.h - private to the resmon program: its commands and helpers */
+/* SPDX-License-Identifier: MIT */
+#ifndef RESMON_RESMON_H
+#define RESMON_RESMON_H
+
+/* Exit statuses of SPEC §6. */
+#define EXIT_USAGE 2
+
+extern int verbose;
+
+/* Each command gets argv from its own name on and returns the exit status. */
+int cmd_record(int argc, char **argv);
+
+/* Prints "resmon: message" to stderr; with -v, where the error was set. */
+void warnx_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+struct errmsg;
+void warn_err(const struct errmsg *err);
+
+#endif
