@@ -51,6 +51,7 @@ struct recorder {
 	struct dayfile *df;
 	struct daydate df_date;
 	struct backlog backlog;
+	struct row *last_row; /* a copy for the live view */
 	int64_t last_sync_ns;
 	bool unsynced;
 	struct faultlog sample_fault, write_fault;
@@ -423,11 +424,15 @@ recorder_tick(struct recorder *r)
 	faultlog_clear(&r->sample_fault, &r->cf->log);
 	t = recorder_row_time(r, wall_ns, mono_ns);
 	if (t != 0 && daydate_of(t, &date) == 0) {
+		struct row *row;
+
 		/* A disk that came back takes the backlog first. */
 		if (r->backlog.len > 0)
 			recorder_flush(r, mono_ns);
-		backlog_push(&r->backlog,
-		    recorder_make_row(r, t, mono_ns - r->prev_mono_ns, &date));
+		row = recorder_make_row(r, t, mono_ns - r->prev_mono_ns, &date);
+		row_free(r->last_row);
+		r->last_row = row_dup(row);
+		backlog_push(&r->backlog, row);
 		r->last_row_t = t;
 		r->st.last_sample = t;
 	} else
@@ -452,6 +457,12 @@ int
 recorder_wait(struct recorder *r)
 {
 	return r->cf->clock->sleep_until(r->cf->clock->ctx, r->deadline_ns);
+}
+
+const struct row *
+recorder_last_row(const struct recorder *r)
+{
+	return r->last_row;
 }
 
 void
@@ -542,6 +553,7 @@ recorder_close(struct recorder *r, struct errmsg *err)
 	backlog_free(&r->backlog);
 	colset_unref(r->cols);
 	free(r->colmap);
+	row_free(r->last_row);
 	sampler_close(r->sampler);
 	sample_free(&r->prev);
 	sample_free(&r->cur);

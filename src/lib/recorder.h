@@ -13,6 +13,7 @@
 #include "logsink.h"
 
 struct clock;
+struct row;
 
 struct recorder_config {
 	const char *data_dir;
@@ -64,6 +65,12 @@ int recorder_wait(struct recorder *r);
  * minutes), counted and kept in status, and rows wait in the backlog.
  */
 void recorder_tick(struct recorder *r);
+
+/*
+ * The newest row made (written or waiting), owned by the recorder and
+ * valid until the next recorder_tick(); NULL before the first.
+ */
+const struct row *recorder_last_row(const struct recorder *r);
 
 /* Fills st; cannot fail. */
 void recorder_status(const struct recorder *r, struct recorder_status *st);

@@ -87,3 +87,18 @@ row_free(struct row *row)
 	colset_unref(row->cols);
 	free(row);
 }
+
+struct row *
+row_dup(const struct row *row)
+{
+	struct row *copy = row_new(row->cols, row->n_net);
+
+	copy->t = row->t;
+	copy->date = row->date;
+	copy->cpu_centi = row->cpu_centi;
+	copy->mem_total_kib = row->mem_total_kib;
+	copy->mem_free_kib = row->mem_free_kib;
+	copy->mem_available_kib = row->mem_available_kib;
+	memcpy(copy->net, row->net, row->n_net * sizeof(row->net[0]));
+	return copy;
+}

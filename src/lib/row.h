@@ -55,5 +55,7 @@ struct row {
  */
 struct row *row_new(struct colset *cols, size_t n);
 void row_free(struct row *row);
+/* Returns a copy of row (sharing its colset) to row_free(). */
+struct row *row_dup(const struct row *row);
 
 #endif

@@ -18,6 +18,9 @@ static const struct command {
 	int (*run)(int argc, char **argv);
 	const char *usage;
 } commands[] = {
+    {"live", cmd_live,
+        "live   [-d DIR] [-i SECONDS] [--iface GLOB]... [--exclude GLOB]... "
+        "[--for SECONDS] [--config FILE]"},
     {"record", cmd_record,
         "record [-d DIR] [-i SECONDS] [--iface GLOB]... [--exclude GLOB]... "
         "[--for SECONDS] [--config FILE]"},

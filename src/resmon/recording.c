@@ -1,0 +1,226 @@
+/* recording.c - options, signals and the loop resmon record and live share */
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+
+#include "recording.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "errmsg.h"
+#include "parse.h"
+#include "resmon.h"
+
+#define DEFAULT_DATA_DIR "./telemetry"
+
+volatile sig_atomic_t recording_stop;
+
+static void
+on_stop(int sig)
+{
+	recording_stop = sig;
+}
+
+static void
+recording_usage(FILE *fp, const char *cmd)
+{
+	fprintf(fp,
+	    "usage: resmon %s [-d DIR] [-i SECONDS] [--iface GLOB]... "
+	    "[--exclude GLOB]...\n"
+	    "       %*s [--for SECONDS] [--config FILE] [-v]\n",
+	    cmd, (int)strlen(cmd) + 6, "");
+}
+
+/* Replaces a glob list with the command line's, as an override should. */
+static void
+replace_globs(char ***list, size_t *n, char **globs, size_t n_globs)
+{
+	size_t i;
+
+	if (n_globs == 0)
+		return;
+	for (i = 0; i < *n; i++)
+		free((*list)[i]);
+	free(*list);
+	*list = globs;
+	*n = n_globs;
+}
+
+int
+recording_parse(const char *cmd, int argc, char **argv, struct recording *rec)
+{
+	static const struct option longopts[] = {
+	    {"data-dir", required_argument, NULL, 'd'},
+	    {"interval", required_argument, NULL, 'i'},
+	    {"iface", required_argument, NULL, 'I'},
+	    {"exclude", required_argument, NULL, 'X'},
+	    {"for", required_argument, NULL, 'f'},
+	    {"config", required_argument, NULL, 'c'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *config = NULL, *interval = NULL, *env;
+	char **ifaces = NULL, **excludes = NULL;
+	size_t n_ifaces = 0, n_excludes = 0;
+	struct errmsg err;
+	uint64_t v;
+	int c;
+
+	memset(rec, 0, sizeof(*rec));
+	conf_init(&rec->conf);
+	while ((c = getopt_long(argc, argv, "d:i:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			rec->data_dir = optarg;
+			break;
+		case 'i':
+			interval = optarg;
+			break;
+		case 'I':
+		case 'X':
+			if (conf_add_globs(c == 'I' ? &ifaces : &excludes,
+			        c == 'I' ? &n_ifaces : &n_excludes, optarg,
+			        &err) == -1) {
+				warnx_msg("--%s: %s",
+				    c == 'I' ? "iface" : "exclude", err.msg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'f':
+			if (parse_uint(optarg, 1, UINT32_MAX, &rec->for_s) ==
+			    -1) {
+				warnx_msg("--for: bad number of seconds \"%s\"",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'c':
+			config = optarg;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			recording_usage(stdout, cmd);
+			return -1;
+		case 'V':
+			printf("resmon %s\n", PACKAGE_VERSION);
+			return -1;
+		default:
+			recording_usage(stderr, cmd);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		warnx_msg("%s: unexpected argument \"%s\"", cmd, argv[optind]);
+		return EXIT_USAGE;
+	}
+	/* Read only with --config: by hand, record everything, keep every day.
+	 */
+	if (config != NULL && conf_load(&rec->conf, config, &err) == -1) {
+		warn_err(&err);
+		return err.code == EINVAL ? EXIT_USAGE : EXIT_FAILURE;
+	}
+	if (interval != NULL) {
+		if (parse_uint(interval, 1, 3600, &v) == -1) {
+			warnx_msg("-i: bad interval \"%s\" (1-3600 seconds)",
+			    interval);
+			return EXIT_USAGE;
+		}
+		rec->conf.interval_s = (unsigned)v;
+	}
+	replace_globs(&rec->conf.iface, &rec->conf.n_iface, ifaces, n_ifaces);
+	replace_globs(&rec->conf.exclude, &rec->conf.n_exclude, excludes,
+	    n_excludes);
+	env = getenv("RESMON_DATA_DIR");
+	if (rec->data_dir == NULL && env != NULL && *env != '\0')
+		rec->data_dir = env;
+	if (rec->data_dir == NULL)
+		rec->data_dir = rec->conf.data_dir != NULL ? rec->conf.data_dir
+		                                           : DEFAULT_DATA_DIR;
+	return 0;
+}
+
+static int
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	/* No SA_RESTART: the sleep must end so the loop sees the flag. */
+	if (sigemptyset(&sa.sa_mask) == -1 ||
+	    sigaction(SIGINT, &sa, NULL) == -1 ||
+	    sigaction(SIGTERM, &sa, NULL) == -1) {
+		warnx_msg("sigaction: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+recording_run(struct recording *rec, struct logsink log,
+    void (*after_tick)(void *ctx, struct recorder *r), void *ctx)
+{
+	struct recorder_config *rc = &rec->rc;
+	int64_t end_ns = INT64_MAX, wall_ns, mono_ns;
+	struct recorder *r;
+	struct errmsg err;
+	int status = EXIT_SUCCESS;
+
+	if (install_signals() == -1)
+		return EXIT_FAILURE;
+	*rc = (struct recorder_config){
+	    .data_dir = rec->data_dir,
+	    .proc_root = "/proc",
+	    .interval_s = rec->conf.interval_s,
+	    .sync_interval_s = rec->conf.sync_interval_s,
+	    .backlog = rec->conf.backlog,
+	    .max_ifaces = rec->conf.max_ifaces,
+	    .keep_days = rec->conf.keep_days,
+	    .iface_globs = rec->conf.iface,
+	    .n_iface_globs = rec->conf.n_iface,
+	    .exclude_globs = rec->conf.exclude,
+	    .n_exclude_globs = rec->conf.n_exclude,
+	    .clock = clock_system(),
+	    .log = log,
+	};
+	r = recorder_open(rc, &err);
+	if (r == NULL) {
+		warn_err(&err);
+		return EXIT_FAILURE;
+	}
+	if (rec->for_s > 0 &&
+	    rc->clock->now(rc->clock->ctx, &wall_ns, &mono_ns) == 0)
+		end_ns = mono_ns + (int64_t)rec->for_s * NS_PER_S;
+	while (recording_stop == 0 && recorder_deadline(r) <= end_ns) {
+		if (recorder_wait(r) == -1) {
+			if (errno == EINTR)
+				continue;
+			warnx_msg("clock_nanosleep: %s", strerror(errno));
+			status = EXIT_FAILURE;
+			break;
+		}
+		recorder_tick(r);
+		if (after_tick != NULL)
+			after_tick(ctx, r);
+	}
+	if (recorder_close(r, &err) == -1) {
+		warn_err(&err);
+		status = EXIT_FAILURE;
+	}
+	return status;
+}
+
+void
+recording_free(struct recording *rec)
+{
+	conf_free(&rec->conf);
+}
