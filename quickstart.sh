@@ -29,6 +29,7 @@ PACKAGES=(
 	iproute2:test
 	faketime:test
 	tmux:test
+	strace:test # tests/record_sync.sh counts write(2) and fdatasync calls
 	valgrind:test
 	sysstat:test       # sar/sadc: a bench peer
 	collectd-core:test # a bench peer
