@@ -189,7 +189,7 @@ clear_results() {
 }
 
 run_tests() {
-	local -i rc_build=0 rc_check=0 rc_slow=0
+	local -i rc_build=0 rc_check=0 rc_slow=0 t0 t1 t2
 
 	install_missing test
 	build --enable-werror || rc_build=$?
@@ -201,10 +201,14 @@ run_tests() {
 	clear_results "$BUILD_DIR"
 	# Both suites always run. The slow one runs its tests one at a time:
 	# they measure time and would disturb each other on two cores.
+	t0=$SECONDS
 	make -C "$BUILD_DIR" -j"$(nproc)" check || rc_check=$?
+	t1=$SECONDS
 	make -C "$BUILD_DIR" check-slow || rc_slow=$?
+	t2=$SECONDS
 	printf '\n'
-	say "make check exit $rc_check, make check-slow exit $rc_slow"
+	say "make check: exit $rc_check in $((t1 - t0)) s;" \
+	    "make check-slow: exit $rc_slow in $((t2 - t1)) s"
 	summary "$BUILD_DIR" "$rc_check" "$rc_slow"
 }
 
