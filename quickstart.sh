@@ -38,6 +38,7 @@ PACKAGES=(
 	libclang-rt-14-dev:test # ASan/LSan runtime: only Recommended by clang on Debian 12
 	clang-format:test
 	python3:test
+	python3-pandas:test # tests/pandas_types.sh loads day files as the README says
 )
 
 BUILD_DIR=build
