@@ -59,12 +59,11 @@ test_conf_reads_every_key_of_the_shipped_file(void **state)
 	free(path);
 }
 
-/* Loads a broken fixture and checks the message names file, line and problem.
- */
+/* Loads conf/FIXTURE, expecting an error naming file, line and problem. */
 static void
 assert_conf_refused(const char *fixture, int code, const char *want)
 {
-	char *path = testutil_fixture(fixture);
+	char *path = testutil_fixture("conf/%s", fixture);
 	struct errmsg err;
 	struct conf cf;
 
@@ -81,7 +80,7 @@ static void
 test_conf_refuses_an_unknown_key_naming_file_and_line(void **state)
 {
 	(void)state;
-	assert_conf_refused("conf/unknown-key.conf", EINVAL,
+	assert_conf_refused("unknown-key.conf", EINVAL,
 	    ":2: unknown key \"bogus\"");
 }
 
@@ -89,30 +88,28 @@ static void
 test_conf_refuses_bad_numbers_naming_the_range(void **state)
 {
 	(void)state;
-	assert_conf_refused("conf/bad-interval.conf", EINVAL,
+	assert_conf_refused("bad-interval.conf", EINVAL,
 	    ":3: bad interval \"0\" (1-3600)");
-	assert_conf_refused("conf/negative.conf", EINVAL,
+	assert_conf_refused("negative.conf", EINVAL,
 	    ":2: bad max_ifaces \"-5\"");
-	assert_conf_refused("conf/huge.conf", EINVAL, ":1: bad keep_days");
+	assert_conf_refused("huge.conf", EINVAL, ":1: bad keep_days");
 }
 
 static void
 test_conf_refuses_lines_without_a_value(void **state)
 {
 	(void)state;
-	assert_conf_refused("conf/no-equals.conf", EINVAL,
+	assert_conf_refused("no-equals.conf", EINVAL,
 	    ":1: expected \"key = value\"");
-	assert_conf_refused("conf/empty-path.conf", EINVAL,
-	    ":1: empty data_dir");
-	assert_conf_refused("conf/empty-globs.conf", EINVAL,
-	    ":1: empty exclude");
+	assert_conf_refused("empty-path.conf", EINVAL, ":1: empty data_dir");
+	assert_conf_refused("empty-globs.conf", EINVAL, ":1: empty exclude");
 }
 
 static void
 test_conf_reports_a_missing_file(void **state)
 {
 	(void)state;
-	assert_conf_refused("conf/does-not-exist.conf", ENOENT,
+	assert_conf_refused("does-not-exist.conf", ENOENT,
 	    "No such file or directory");
 }
 

@@ -83,11 +83,9 @@ filter_path(struct fixture *fx, const char *path, const char *name)
 static int
 filter_fixture(struct fixture *fx, const char *name)
 {
-	char *rel = xasprintf("dayreader/%s", name);
-	char *path = testutil_fixture(rel);
+	char *path = testutil_fixture("dayreader/%s", name);
 	int rc = filter_path(fx, path, name);
 
-	free(rel);
 	free(path);
 	return rc;
 }
@@ -104,13 +102,11 @@ assert_output(struct fixture *fx, const char *want)
 static void
 assert_output_is_fixture(struct fixture *fx, const char *name)
 {
-	char *rel = xasprintf("dayreader/%s", name);
-	char *path = testutil_fixture(rel);
+	char *path = testutil_fixture("dayreader/%s", name);
 	char *want = testutil_read_file(path, NULL);
 
 	assert_output(fx, want);
 	free(want);
-	free(rel);
 	free(path);
 }
 

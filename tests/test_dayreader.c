@@ -162,11 +162,9 @@ read_path(struct fixture *fx, const char *path, const char *name)
 static int
 read_fixture(struct fixture *fx, const char *name)
 {
-	char *rel = xasprintf("dayreader/%s", name);
-	char *path = testutil_fixture(rel);
+	char *path = testutil_fixture("dayreader/%s", name);
 	int rc = read_path(fx, path, name);
 
-	free(rel);
 	free(path);
 	return rc;
 }
@@ -187,12 +185,10 @@ read_text(struct fixture *fx, const char *name, const char *text)
 static off_t
 fixture_size(const char *name)
 {
-	char *rel = xasprintf("dayreader/%s", name);
-	char *path = testutil_fixture(rel);
+	char *path = testutil_fixture("dayreader/%s", name);
 	struct stat sb;
 
 	assert_int_equal(stat(path, &sb), 0);
-	free(rel);
 	free(path);
 	return sb.st_size;
 }
@@ -201,8 +197,7 @@ fixture_size(const char *name)
 static off_t
 fixture_line_end(const char *name, int n)
 {
-	char *rel = xasprintf("dayreader/%s", name);
-	char *path = testutil_fixture(rel);
+	char *path = testutil_fixture("dayreader/%s", name);
 	char *text = testutil_read_file(path, NULL), *p = text;
 	off_t end;
 
@@ -212,7 +207,6 @@ fixture_line_end(const char *name, int n)
 		p++;
 	}
 	end = p - text;
-	free(rel);
 	free(path);
 	free(text);
 	return end;

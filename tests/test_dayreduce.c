@@ -27,21 +27,6 @@
 /* 2026-11-27T13:05:01+04:00, good.csv's first row */
 #define T1 1795770301
 
-static int
-setup(void **state)
-{
-	*state = testutil_mkdtemp();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	testutil_rm_rf(*state);
-	free(*state);
-	return 0;
-}
-
 /* Folds in file path, naming it name in messages. */
 static int
 reduce_path(struct dayreduce *r, const char *path, const char *name,
@@ -59,11 +44,9 @@ reduce_path(struct dayreduce *r, const char *path, const char *name,
 static int
 reduce_fixture(struct dayreduce *r, const char *name, struct errmsg *err)
 {
-	char *rel = xasprintf("dayreader/%s", name);
-	char *path = testutil_fixture(rel);
+	char *path = testutil_fixture("dayreader/%s", name);
 	int rc = reduce_path(r, path, name, err);
 
-	free(rel);
 	free(path);
 	return rc;
 }
@@ -347,7 +330,9 @@ test_dayreduce_holds_max_buckets_of_many_ifaces(void **state)
 int
 main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f)                                                                   \
+	cmocka_unit_test_setup_teardown(f, testutil_setup_tmpdir,              \
+	    testutil_teardown_tmpdir)
 	const struct CMUnitTest tests[] = {
 	    T(test_dayreduce_new_refuses_bad_bucket_counts_and_ranges),
 	    T(test_dayreduce_puts_one_row_per_bucket_when_buckets_are_seconds),

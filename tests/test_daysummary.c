@@ -26,8 +26,7 @@
 static struct daysummary *
 summarise(const char *name, struct errmsg *err)
 {
-	char *rel = xasprintf("dayreader/%s", name);
-	char *path = testutil_fixture(rel);
+	char *path = testutil_fixture("dayreader/%s", name);
 	struct daysummary *s;
 	int fd = open(path, O_RDONLY);
 
@@ -35,7 +34,6 @@ summarise(const char *name, struct errmsg *err)
 	memset(err, 0, sizeof(*err));
 	s = daysummary_new(fd, name, err);
 	assert_int_equal(close(fd), 0);
-	free(rel);
 	free(path);
 	return s;
 }

@@ -23,15 +23,13 @@
 static int
 parse_fixture(const char *name, struct meminfo *out, struct errmsg *err)
 {
-	char *rel = xasprintf("meminfo/%s", name);
-	char *path = testutil_fixture(rel);
+	char *path = testutil_fixture("meminfo/%s", name);
 	size_t len;
 	char *buf = testutil_read_file(path, &len);
 	int rc = meminfo_parse(buf, len, out, err);
 
 	free(buf);
 	free(path);
-	free(rel);
 	return rc;
 }
 

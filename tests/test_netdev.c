@@ -25,20 +25,17 @@
 	" face |bytes    packets errs drop fifo frame compressed "             \
 	"multicast|bytes    packets errs drop fifo colls carrier compressed\n"
 
-/* Parses tests/fixtures/netdev/NAME into list; returns what netdev_parse did.
- */
+/* Parses fixture netdev/NAME into list; returns what netdev_parse did. */
 static int
 parse_fixture(const char *name, struct netdev_list *list, struct errmsg *err)
 {
-	char *rel = xasprintf("netdev/%s", name);
-	char *path = testutil_fixture(rel);
+	char *path = testutil_fixture("netdev/%s", name);
 	size_t len;
 	char *buf = testutil_read_file(path, &len);
 	int rc = netdev_parse(buf, len, list, err);
 
 	free(buf);
 	free(path);
-	free(rel);
 	return rc;
 }
 
@@ -57,18 +54,6 @@ expect_refused(const char *name, const char *msg)
 	assert_int_equal(list.n, 4);
 	assert_string_equal(list.v[3].name, "eth0");
 	netdev_list_free(&list);
-}
-
-/* Returns the interface called name in list, or NULL. */
-static const struct netdev_iface *
-find(const struct netdev_list *list, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < list->n; i++)
-		if (strcmp(list->v[i].name, name) == 0)
-			return &list->v[i];
-	return NULL;
 }
 
 static void
@@ -102,20 +87,20 @@ test_netdev_parse_follows_interfaces_coming_and_going(void **state)
 	assert_int_equal(parse_fixture("veth-b", &b, NULL), 0);
 	assert_int_equal(a.n, 4);
 	assert_int_equal(b.n, 4);
-	assert_non_null(find(&a, "veth0a"));
-	assert_null(find(&b, "veth0a"));
-	assert_null(find(&a, "veth1b"));
-	ib = find(&b, "veth1b");
+	assert_non_null(testutil_find_iface(&a, "veth0a"));
+	assert_null(testutil_find_iface(&b, "veth0a"));
+	assert_null(testutil_find_iface(&a, "veth1b"));
+	ib = testutil_find_iface(&b, "veth1b");
 	assert_non_null(ib);
 	assert_int_equal(ib->rx_bytes, 1284);
 	assert_int_equal(ib->tx_bytes, 9866);
-	ia = find(&a, "eth0");
-	ib = find(&b, "eth0");
+	ia = testutil_find_iface(&a, "eth0");
+	ib = testutil_find_iface(&b, "eth0");
 	/* 137188 bytes in 1 s -> 1097504 bit/s */
 	assert_int_equal(
 	    netdev_rate_bps(ia->rx_bytes, ib->rx_bytes, 1000000000), 1097504);
-	ia = find(&a, "docker0");
-	ib = find(&b, "docker0");
+	ia = testutil_find_iface(&a, "docker0");
+	ib = testutil_find_iface(&b, "docker0");
 	assert_string_equal(ia->name, "docker0");
 	assert_int_equal(ib->tx_bytes - ia->tx_bytes, 6340);
 	netdev_list_free(&a);

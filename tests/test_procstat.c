@@ -24,17 +24,15 @@ static void
 load(const char *name, struct cpu_times *out)
 {
 	struct errmsg err;
-	char *rel, *path, *buf;
+	char *path, *buf;
 	size_t len;
 
-	rel = xasprintf("procstat/%s", name);
-	path = testutil_fixture(rel);
+	path = testutil_fixture("procstat/%s", name);
 	buf = testutil_read_file(path, &len);
 	if (procstat_parse(buf, len, out, &err) == -1)
 		fail_msg("%s: %s", path, err.msg);
 	free(buf);
 	free(path);
-	free(rel);
 }
 
 /* Expects procstat_parse to refuse s with EINVAL and a message holding what. */

@@ -542,8 +542,7 @@ test_recorder_removes_days_past_keep_days_at_midnight(void **state)
 	free(kept);
 }
 
-/* The disk "fills" (RLIMIT_FSIZE) before the 3rd read and frees before the 9th.
- */
+/* The disk "fills" (RLIMIT_FSIZE) at the 3rd read and frees at the 9th. */
 static void
 disk_full_event(struct world *w, long sleep)
 {

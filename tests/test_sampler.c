@@ -42,22 +42,6 @@
 /* Exit status of the forked child when the kernel will not let it try. */
 #define CHILD_SKIPPED 77
 
-/* The per-test folder made by setup, removed by teardown. */
-static int
-setup(void **state)
-{
-	*state = testutil_mkdtemp();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	testutil_rm_rf(*state);
-	free(*state);
-	return 0;
-}
-
 /* Writes root/rel, making root/net on the way. */
 static void
 put(const char *root, const char *rel, const char *data, size_t len)
@@ -85,18 +69,6 @@ put_root_a(const char *root)
 	put_str(root, "stat", STAT_A);
 	put_str(root, "meminfo", MEMINFO_A);
 	put_str(root, "net/dev", NETDEV_A);
-}
-
-/* Returns the interface called name in list, or NULL. */
-static const struct netdev_iface *
-find(const struct netdev_list *list, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < list->n; i++)
-		if (strcmp(list->v[i].name, name) == 0)
-			return &list->v[i];
-	return NULL;
 }
 
 static void
@@ -175,7 +147,7 @@ test_sampler_read_agrees_with_real_proc(void **state)
 	assert_true(a.mem.total_kib == real_memtotal_kib());
 	assert_true(a.mem.free_kib <= a.mem.total_kib);
 	/* Every network namespace has a loopback interface. */
-	assert_non_null(find(&a.net, "lo"));
+	assert_non_null(testutil_find_iface(&a.net, "lo"));
 	assert_true(a.cpu.user + a.cpu.system + a.cpu.idle > 0);
 	usleep(20000);
 	if (sampler_read(s, &b, &err) == -1)
@@ -318,7 +290,7 @@ child_count_bridges(int n)
 	}
 	for (i = 0; i < n; i++) {
 		(void)snprintf(name, sizeof(name), "br%d", i);
-		if (find(&smp.net, name) == NULL) {
+		if (testutil_find_iface(&smp.net, name) == NULL) {
 			fprintf(stderr, "# %s missing\n", name);
 			return 1;
 		}
@@ -488,22 +460,25 @@ main(void)
 	    cmocka_unit_test(test_sampler_read_reads_fixture_root),
 	    cmocka_unit_test(test_sampler_read_agrees_with_real_proc),
 	    cmocka_unit_test_setup_teardown(
-	        test_sampler_read_sees_file_rewritten_in_place, setup,
-	        teardown),
+	        test_sampler_read_sees_file_rewritten_in_place,
+	        testutil_setup_tmpdir, testutil_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(
-	        test_sampler_read_grows_buffer_when_300_interfaces, setup,
-	        teardown),
+	        test_sampler_read_grows_buffer_when_300_interfaces,
+	        testutil_setup_tmpdir, testutil_teardown_tmpdir),
 	    cmocka_unit_test(
 	        test_sampler_read_reads_all_of_net_dev_when_kernel_reads_short),
 	    cmocka_unit_test_setup_teardown(
-	        test_sampler_open_names_missing_file, setup, teardown),
+	        test_sampler_open_names_missing_file, testutil_setup_tmpdir,
+	        testutil_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(
-	        test_sampler_read_names_path_when_read_fails, setup, teardown),
+	        test_sampler_read_names_path_when_read_fails,
+	        testutil_setup_tmpdir, testutil_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(
-	        test_sampler_read_names_real_path_when_parse_fails, setup,
-	        teardown),
+	        test_sampler_read_names_real_path_when_parse_fails,
+	        testutil_setup_tmpdir, testutil_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(
-	        test_sampler_read_refuses_file_without_end, setup, teardown),
+	        test_sampler_read_refuses_file_without_end,
+	        testutil_setup_tmpdir, testutil_teardown_tmpdir),
 	    cmocka_unit_test(test_sampler_close_and_sample_free_take_null),
 	};
 

@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "netdev.h"
 #include "xalloc.h"
 
 char *
@@ -55,11 +56,45 @@ testutil_rm_rf(const char *path)
 }
 
 char *
-testutil_fixture(const char *rel)
+testutil_fixture(const char *fmt, ...)
 {
 	const char *top = getenv("top_srcdir");
+	char *rel, *path;
+	va_list ap;
 
-	return xasprintf("%s/tests/fixtures/%s", top != NULL ? top : ".", rel);
+	va_start(ap, fmt);
+	if (vasprintf(&rel, fmt, ap) == -1)
+		fail_msg("vasprintf: out of memory");
+	va_end(ap);
+	path = xasprintf("%s/tests/fixtures/%s", top != NULL ? top : ".", rel);
+	free(rel);
+	return path;
+}
+
+int
+testutil_setup_tmpdir(void **state)
+{
+	*state = testutil_mkdtemp();
+	return 0;
+}
+
+int
+testutil_teardown_tmpdir(void **state)
+{
+	testutil_rm_rf(*state);
+	free(*state);
+	return 0;
+}
+
+const struct netdev_iface *
+testutil_find_iface(const struct netdev_list *list, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < list->n; i++)
+		if (strcmp(list->v[i].name, name) == 0)
+			return &list->v[i];
+	return NULL;
 }
 
 void

@@ -14,14 +14,25 @@ char *testutil_mkdtemp(void);
 /* Removes path and everything below it; the test fails on an error. */
 void testutil_rm_rf(const char *path);
 
-/* "$top_srcdir/tests/fixtures/REL", which the caller frees. */
-char *testutil_fixture(const char *rel);
+/* "$top_srcdir/tests/fixtures/" + the printf-formatted rest; caller frees. */
+char *testutil_fixture(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 
 /* Writes len bytes to path (0644, truncated); fails the test on error. */
 void testutil_write_file(const char *path, const char *data, size_t len);
 
 /* Reads all of path, NUL-terminated; *len (may be NULL) gets its size. */
 char *testutil_read_file(const char *path, size_t *len);
+
+/* mkdtemp() folder in *state for a test; teardown removes and frees it. */
+int testutil_setup_tmpdir(void **state);
+int testutil_teardown_tmpdir(void **state);
+
+struct netdev_list;
+struct netdev_iface;
+/* The interface called name in list, or NULL. */
+const struct netdev_iface *testutil_find_iface(const struct netdev_list *list,
+    const char *name);
 
 /* A clock whose sleeps return at once, advancing both clocks. */
 struct fakeclock {

@@ -42,8 +42,7 @@ int dayfile_append(struct dayfile *df, const struct row *row,
 /* fdatasync(2) of what was written. Returns 0 or -1 with err set. */
 int dayfile_sync(struct dayfile *df, struct errmsg *err);
 
-/* Whether the file was removed or replaced under us (so writes would be lost).
- */
+/* Whether the file was removed under us, so writes would be lost. */
 bool dayfile_vanished(struct dayfile *df);
 
 /* Time of the last row in the file, 0 when it has none. */

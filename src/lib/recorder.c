@@ -1,5 +1,4 @@
-/* recorder.c - the sampling loop resmon record, resmon live and resmond share
- */
+/* recorder.c - the sampling loop resmon record, live and resmond share */
 /* SPDX-License-Identifier: MIT */
 #include "config.h"
 

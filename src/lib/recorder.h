@@ -1,5 +1,4 @@
-/* recorder.h - the sampling loop resmon record, resmon live and resmond share
- */
+/* recorder.h - the sampling loop resmon record, live and resmond share */
 /* SPDX-License-Identifier: MIT */
 #ifndef RESMON_RECORDER_H
 #define RESMON_RECORDER_H

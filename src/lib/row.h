@@ -51,8 +51,7 @@ struct row {
 	struct row_net net[];
 };
 
-/* Returns a row for the first n names of cols, every cell empty; row_free() it.
- */
+/* A row for the first n names of cols, all cells empty, to row_free(). */
 struct row *row_new(struct colset *cols, size_t n);
 void row_free(struct row *row);
 /* Returns a copy of row (sharing its colset) to row_free(). */

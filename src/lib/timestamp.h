@@ -38,8 +38,7 @@ int daydate_of(time_t t, struct daydate *date);
 /* Writes "YYYY-MM-DD" and a NUL into buf. Cannot fail. */
 void daydate_format(const struct daydate *date, char buf[DAYDATE_LEN + 1]);
 
-/* Parses exactly len bytes "YYYY-MM-DD", a real calendar date. 0 or -1 EINVAL.
- */
+/* Parses exactly len bytes "YYYY-MM-DD", a real date: 0, or -1 EINVAL. */
 int daydate_parse(const char *s, size_t len, struct daydate *date);
 
 /* Days since 1970-01-01, and back (proleptic Gregorian). */
