@@ -29,6 +29,28 @@ backlog_free(struct backlog *bl)
 	bl->slots = 0;
 }
 
+void
+backlog_resize(struct backlog *bl, size_t cap)
+{
+	struct row **ring;
+	size_t i;
+
+	cap = cap > 0 ? cap : 1;
+	while (bl->len > cap) {
+		backlog_pop(bl);
+		bl->dropped++;
+	}
+	/* Unrolled into a ring of at most cap slots; grown again on demand. */
+	ring = xreallocarray(NULL, bl->len > 0 ? bl->len : 1, sizeof(*ring));
+	for (i = 0; i < bl->len; i++)
+		ring[i] = bl->ring[(bl->head + i) % bl->slots];
+	free(bl->ring);
+	bl->ring = ring;
+	bl->slots = bl->len > 0 ? bl->len : 1;
+	bl->head = 0;
+	bl->cap = cap;
+}
+
 /* Doubles the ring up to cap, unrolling it so head becomes 0. */
 static void
 backlog_grow(struct backlog *bl)

@@ -21,6 +21,8 @@ struct backlog {
 
 /* cap 0 keeps one row: the one being written. Cannot fail. */
 void backlog_init(struct backlog *bl, size_t cap);
+/* Sets a new capacity, dropping (and counting) the oldest rows over it. */
+void backlog_resize(struct backlog *bl, size_t cap);
 /* Frees every row held and the ring. */
 void backlog_free(struct backlog *bl);
 /* Takes ownership of row; drops (frees) the oldest when full. */

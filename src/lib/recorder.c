@@ -36,6 +36,7 @@ struct colmap {
 struct recorder {
 	const struct recorder_config *cf;
 	int64_t interval_ns;
+	int64_t next_interval_ns; /* set: takes over after the next read */
 	int dirfd, lockfd;
 	struct sampler *sampler;
 	struct sample prev, cur;
@@ -389,7 +390,8 @@ recorder_row_time(struct recorder *r, int64_t wall_ns, int64_t mono_ns)
 		logsink_printf(&r->cf->log, LOG_INFO,
 		    "read %.3f s after the previous one (interval %u s); no "
 		    "row for it",
-		    (double)elapsed / NS_PER_S, r->cf->interval_s);
+		    (double)elapsed / NS_PER_S,
+		    (unsigned)(r->interval_ns / NS_PER_S));
 		return 0;
 	}
 	/* The boundary this read is for: the nearest one. */
@@ -442,6 +444,12 @@ recorder_tick(struct recorder *r)
 	r->have_prev = true;
 	r->prev_wall_ns = wall_ns;
 	r->prev_mono_ns = mono_ns;
+	if (r->next_interval_ns != 0) {
+		/* The boundaries of the new interval start from here. */
+		r->interval_ns = r->next_interval_ns;
+		r->next_interval_ns = 0;
+		t = 0;
+	}
 	recorder_schedule(r, wall_ns, mono_ns, t != 0, t);
 	recorder_flush(r, mono_ns);
 }
@@ -458,6 +466,24 @@ recorder_wait(struct recorder *r)
 	return r->cf->clock->sleep_until(r->cf->clock->ctx, r->deadline_ns);
 }
 
+void
+recorder_set_interval(struct recorder *r, unsigned interval_s)
+{
+	int64_t ns = (int64_t)interval_s * NS_PER_S;
+
+	r->next_interval_ns = ns == r->interval_ns ? 0 : ns;
+}
+
+void
+recorder_reconfigure(struct recorder *r, const struct recorder_config *cf)
+{
+	r->cf = cf;
+	recorder_set_interval(r, cf->interval_s);
+	backlog_resize(&r->backlog, cf->backlog);
+	/* Globs or max_ifaces may differ: decide every interface again. */
+	r->colmap_cols = NULL;
+}
+
 const struct row *
 recorder_last_row(const struct recorder *r)
 {
@@ -467,8 +493,11 @@ recorder_last_row(const struct recorder *r)
 void
 recorder_status(const struct recorder *r, struct recorder_status *st)
 {
+	int64_t interval_ns =
+	    r->next_interval_ns ? r->next_interval_ns : r->interval_ns;
+
 	*st = r->st;
-	st->interval_s = r->cf->interval_s;
+	st->interval_s = (unsigned)(interval_ns / NS_PER_S);
 	st->backlog = r->backlog.len;
 	st->rows_dropped = r->backlog.dropped;
 }

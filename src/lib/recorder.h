@@ -66,6 +66,21 @@ int recorder_wait(struct recorder *r);
 void recorder_tick(struct recorder *r);
 
 /*
+ * Sets the interval from the next boundary on: the read already
+ * scheduled happens, and the one after it falls on a multiple of the new
+ * interval. Cannot fail (interval_s 1..3600).
+ */
+void recorder_set_interval(struct recorder *r, unsigned interval_s);
+
+/*
+ * Takes a reloaded configuration with the same data_dir and proc_root:
+ * globs, max_ifaces, backlog, sync_interval, keep_days, log and the
+ * interval (as recorder_set_interval). cf replaces the one given to
+ * recorder_open and must outlive the recorder in its turn.
+ */
+void recorder_reconfigure(struct recorder *r, const struct recorder_config *cf);
+
+/*
  * The newest row made (written or waiting), owned by the recorder and
  * valid until the next recorder_tick(); NULL before the first.
  */

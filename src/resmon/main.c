@@ -4,11 +4,13 @@
 
 #include "resmon.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "errmsg.h"
 
 int verbose;
@@ -24,6 +26,9 @@ static const struct command {
     {"record", cmd_record,
         "record [-d DIR] [-i SECONDS] [--iface GLOB]... [--exclude GLOB]... "
         "[--for SECONDS] [--config FILE]"},
+    {"status", cmd_status, "status [--socket PATH] [--json]"},
+    {"start", cmd_start, "start  [-i SECONDS] [--socket PATH] [--json]"},
+    {"stop", cmd_stop, "stop   [--socket PATH] [--json]"},
 };
 
 static void
@@ -57,6 +62,20 @@ warn_err(const struct errmsg *err)
 		warnx_msg("%s (%s:%d)", err->msg, err->src_file, err->src_line);
 	else
 		warnx_msg("%s", err->msg);
+}
+
+int
+resmon_conf_load(struct conf *cf)
+{
+	struct errmsg err;
+
+	conf_init(cf);
+	if (conf_load(cf, RESMON_SYSCONFDIR "/resmon/resmon.conf", &err) == 0 ||
+	    err.code == ENOENT)
+		return 0;
+	warn_err(&err);
+	conf_free(cf);
+	return -1;
 }
 
 int

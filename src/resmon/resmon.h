@@ -11,10 +11,21 @@ extern int verbose;
 /* Each command gets argv from its own name on and returns the exit status. */
 int cmd_live(int argc, char **argv);
 int cmd_record(int argc, char **argv);
+int cmd_start(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_stop(int argc, char **argv);
 
 /* Prints "resmon: message" to stderr; with -v, where the error was set. */
 void warnx_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 struct errmsg;
 void warn_err(const struct errmsg *err);
+
+/*
+ * Loads $sysconfdir/resmon/resmon.conf when it exists (SPEC §6: days,
+ * plot, status, start and stop take data_dir and socket from it).
+ * Returns 0 (cf set, to conf_free()), or -1 after printing why.
+ */
+struct conf;
+int resmon_conf_load(struct conf *cf);
 
 #endif
