@@ -25,6 +25,8 @@
 
 /* A wall clock that moves this much against the monotonic one has stepped. */
 #define STEP_NS NS_PER_S
+/* How often to look whether a widening rewrite has finished. */
+#define WIDEN_POLL_NS (5 * 1000000)
 
 /* What position i of /proc/net/dev maps to, while its name stays. */
 struct colmap {
@@ -43,9 +45,10 @@ struct recorder {
 	bool have_prev;
 	int64_t prev_wall_ns, prev_mono_ns;
 	int64_t next_wall_ns, deadline_ns; /* the next boundary, both clocks */
-	time_t last_row_t;                 /* rows only ever move forward */
-	struct colset *cols;               /* today's interfaces */
-	struct colmap *colmap;             /* per /proc/net/dev position */
+	int64_t flush_retry_ns; /* set: held rows wait for a rewrite */
+	time_t last_row_t;      /* rows only ever move forward */
+	struct colset *cols;    /* today's interfaces */
+	struct colmap *colmap;  /* per /proc/net/dev position */
 	size_t colmap_cap;
 	const struct colset *colmap_cols; /* the colset colmap is for */
 	struct dayfile *df;
@@ -217,8 +220,12 @@ recorder_flush(struct recorder *r, int64_t mono_ns)
 		    recorder_open_day(r, &row->date, &err) == -1)
 			goto fail;
 		rc = dayfile_append(r->df, row, &err);
-		if (rc == 1)
-			return; /* a rewrite is under way; rows wait */
+		if (rc == 1) {
+			/* A rewrite is under way: look again soon, not in an
+			 * interval. */
+			r->flush_retry_ns = mono_ns + WIDEN_POLL_NS;
+			return;
+		}
 		if (rc == -1 && err.code == EINVAL) {
 			logsink_printf(&r->cf->log, LOG_ERR, "%s; row dropped",
 			    err.msg);
@@ -415,6 +422,13 @@ recorder_tick(struct recorder *r)
 		r->deadline_ns += r->interval_ns;
 		return;
 	}
+	if (r->flush_retry_ns != 0 && mono_ns < r->deadline_ns) {
+		/* Woken to write rows a finished rewrite let through. */
+		r->flush_retry_ns = 0;
+		recorder_flush(r, mono_ns);
+		return;
+	}
+	r->flush_retry_ns = 0;
 	if (sampler_read(r->sampler, &r->cur, &err) == -1) {
 		faultlog_fail(&r->sample_fault, &r->cf->log, mono_ns, err.msg);
 		recorder_error(r, &err);
@@ -457,13 +471,16 @@ recorder_tick(struct recorder *r)
 int64_t
 recorder_deadline(const struct recorder *r)
 {
+	if (r->flush_retry_ns != 0 && r->flush_retry_ns < r->deadline_ns)
+		return r->flush_retry_ns;
 	return r->deadline_ns;
 }
 
 int
 recorder_wait(struct recorder *r)
 {
-	return r->cf->clock->sleep_until(r->cf->clock->ctx, r->deadline_ns);
+	return r->cf->clock->sleep_until(r->cf->clock->ctx,
+	    recorder_deadline(r));
 }
 
 void
@@ -506,6 +523,7 @@ struct recorder *
 recorder_open(const struct recorder_config *cf, struct errmsg *err)
 {
 	struct recorder *r = xcalloc(1, sizeof(*r));
+	char name[DAYDATE_LEN + 5];
 	int64_t wall_ns, mono_ns;
 	struct daydate today;
 
@@ -538,9 +556,15 @@ recorder_open(const struct recorder_config *cf, struct errmsg *err)
 		ERRMSG_SET(err, errno, "localtime: %s", strerror(errno));
 		goto fail;
 	}
-	if (recorder_open_day(r, &today, err) == -1)
-		goto fail;
-	r->last_row_t = dayfile_last_time(r->df);
+	/* Today's file, if any, tells the last time written: never repeat it.
+	 */
+	daydate_format(&today, name);
+	memcpy(name + DAYDATE_LEN, ".csv", 5);
+	if (faccessat(r->dirfd, name, F_OK, 0) == 0) {
+		if (recorder_open_day(r, &today, err) == -1)
+			goto fail;
+		r->last_row_t = dayfile_last_time(r->df);
+	}
 	r->last_sync_ns = mono_ns;
 	if (sampler_read(r->sampler, &r->prev, err) == -1)
 		goto fail;

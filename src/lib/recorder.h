@@ -44,24 +44,29 @@ struct recorder;
 
 /*
  * Creates data_dir if missing (not its parents), takes its writer lock,
- * opens /proc and today's file (so a restart never writes a time twice)
- * and reads a baseline. cf, and the strings it points to, must outlive
+ * opens /proc and today's file if there is one (so a restart never writes
+ * a time twice; a new file is made with its first row) and reads a
+ * baseline. cf, and the strings it points to, must outlive
  * the recorder. Returns a recorder to free with recorder_close(), or NULL
  * with err set (EWOULDBLOCK names the PID holding the folder).
  */
 struct recorder *recorder_open(const struct recorder_config *cf,
     struct errmsg *err);
 
-/* CLOCK_MONOTONIC time (ns) of the next read, for callers that poll(). */
+/*
+ * CLOCK_MONOTONIC time (ns) at which recorder_tick() wants to run: the
+ * next read, or sooner while rows wait for a widening rewrite.
+ */
 int64_t recorder_deadline(const struct recorder *r);
 
-/* Sleeps until the next read. Returns 0, or -1 with errno EINTR. */
+/* Sleeps until recorder_deadline(). Returns 0, or -1 with errno EINTR. */
 int recorder_wait(struct recorder *r);
 
 /*
- * Reads /proc, makes a row for the interval that ended and writes what
- * the disk takes. Never fails: a failure is logged (once, then every 10
- * minutes), counted and kept in status, and rows wait in the backlog.
+ * At a boundary: reads /proc, makes a row for the interval that ended
+ * and writes what the disk takes; before one, only writes held rows. Never
+ * fails: a failure is logged (once, then every 10 minutes), counted and kept in
+ * status, and rows wait in the backlog.
  */
 void recorder_tick(struct recorder *r);
 
