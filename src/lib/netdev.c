@@ -97,59 +97,51 @@ netdev_parse_line(const char *line, size_t len, int lineno,
  * Walks the lines of buf: checks them all and counts the interfaces
  * into *n; also stores them in v when it is not NULL. Returns 0 or -1.
  */
-static int
-netdev_scan(const char *buf, size_t len, struct netdev_iface *v, size_t *n,
+int
+netdev_parse(const char *buf, size_t len, struct netdev_list *list,
     struct errmsg *err)
 {
 	const char *p, *end = buf + len, *nl;
-	struct netdev_iface scratch, *dst;
-	size_t count = 0;
 	int lineno = 0;
 
+	/* One pass, storing as it goes: a refused file empties the list. */
+	list->n = 0;
 	for (p = buf; p < end; p = nl + 1) {
 		lineno++;
 		nl = memchr(p, '\n', (size_t)(end - p));
 		/* The kernel ends every line; a line without '\n' was torn. */
 		if (nl == NULL)
-			return ERRMSG_SET(err, EINVAL,
-			    "/proc/net/dev:%d: line lacks a newline", lineno);
+			goto torn;
 		/* Both header lines draw columns with '|', counters never. */
 		if (lineno <= NETDEV_HEADER_LINES) {
-			if (memchr(p, '|', (size_t)(nl - p)) == NULL)
+			if (memchr(p, '|', (size_t)(nl - p)) == NULL) {
+				list->n = 0;
 				return ERRMSG_SET(err, EINVAL,
 				    "/proc/net/dev:%d: not the header", lineno);
+			}
 			continue;
 		}
-		dst = v != NULL ? &v[count] : &scratch;
-		if (netdev_parse_line(p, (size_t)(nl - p), lineno, dst, err) ==
-		    -1)
+		if (list->n == list->cap) {
+			list->cap = list->cap ? list->cap * 2 : 16;
+			list->v =
+			    xreallocarray(list->v, list->cap, sizeof(*list->v));
+		}
+		if (netdev_parse_line(p, (size_t)(nl - p), lineno,
+		        &list->v[list->n], err) == -1) {
+			list->n = 0;
 			return -1;
-		count++;
+		}
+		list->n++;
 	}
-	if (lineno < NETDEV_HEADER_LINES)
+	if (lineno < NETDEV_HEADER_LINES) {
+		list->n = 0;
 		return ERRMSG_SET(err, EINVAL, "/proc/net/dev: no header");
-	*n = count;
-	return 0;
-}
-
-int
-netdev_parse(const char *buf, size_t len, struct netdev_list *list,
-    struct errmsg *err)
-{
-	size_t n, cap;
-
-	/* Check first, store second: on failure the list stays as it was. */
-	if (netdev_scan(buf, len, NULL, &n, err) == -1)
-		return -1;
-	if (n > list->cap) {
-		cap = list->cap * 2 > n ? list->cap * 2 : n;
-		list->v = xreallocarray(list->v, cap, sizeof(*list->v));
-		list->cap = cap;
 	}
-	if (netdev_scan(buf, len, list->v, &n, err) == -1)
-		return -1; /* not reached: the same bytes passed above */
-	list->n = n;
 	return 0;
+torn:
+	list->n = 0;
+	return ERRMSG_SET(err, EINVAL, "/proc/net/dev:%d: line lacks a newline",
+	    lineno);
 }
 
 void

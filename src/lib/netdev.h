@@ -24,7 +24,8 @@ struct netdev_list {
 /*
  * Parses /proc/net/dev held in buf[0..len) into list, replacing what it
  * held, in the kernel's order. Returns 0, or -1 with err set (EINVAL:
- * "/proc/net/dev:LINE: ..." for a malformed line or a name over 15 bytes).
+ * "/proc/net/dev:LINE: ..." for a malformed line or a name over 15 bytes)
+ * and the list emptied.
  */
 int netdev_parse(const char *buf, size_t len, struct netdev_list *list,
     struct errmsg *err);
