@@ -20,6 +20,7 @@ static const struct command {
 	int (*run)(int argc, char **argv);
 	const char *usage;
 } commands[] = {
+    {"days", cmd_days, "days   [-d DIR] [--json]"},
     {"live", cmd_live,
         "live   [-d DIR] [-i SECONDS] [--iface GLOB]... [--exclude GLOB]... "
         "[--for SECONDS] [--config FILE]"},

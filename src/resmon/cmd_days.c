@@ -1,0 +1,466 @@
+/* cmd_days.c - resmon days: the data folder's day files, a table or JSON */
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "daylist.h"
+#include "daysummary.h"
+#include "errmsg.h"
+#include "parse.h"
+#include "resmon.h"
+#include "units.h"
+#include "xalloc.h"
+
+#define DEFAULT_DATA_DIR "./telemetry"
+#define CONF_PATH RESMON_SYSCONFDIR "/resmon/resmon.conf"
+#define DEFAULT_WIDTH 80
+/* "HH:MM:SS" of a time cell "YYYY-MM-DDTHH:MM:SS+hh:mm" */
+#define CLOCK_OFF 11
+#define CLOCK_LEN 8
+
+struct days_opts {
+	const char *data_dir;
+	bool json;
+};
+
+static void
+days_usage(FILE *fp)
+{
+	fprintf(fp, "usage: resmon days [-d DIR] [--json] [-v]\n");
+}
+
+/* Returns 0, or the exit status after printing why, or -1 after --help. */
+static int
+days_parse(int argc, char **argv, struct days_opts *o)
+{
+	static const struct option longopts[] = {
+	    {"data-dir", required_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	while ((c = getopt_long(argc, argv, "d:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			o->data_dir = optarg;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			days_usage(stdout);
+			return -1;
+		case 'V':
+			printf("resmon %s\n", PACKAGE_VERSION);
+			return -1;
+		default:
+			days_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		warnx_msg("days: unexpected argument \"%s\"", argv[optind]);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/*
+ * -d, then $RESMON_DATA_DIR, then data_dir of the config file when it
+ * exists, then ./telemetry (SPEC §6). The file is read only when needed,
+ * so -d works beside a broken one. Returns 0 or the exit status.
+ */
+static int
+days_data_dir(struct days_opts *o, struct conf *cf)
+{
+	const char *env = getenv("RESMON_DATA_DIR");
+	struct errmsg err;
+
+	if (o->data_dir != NULL)
+		return 0;
+	if (env != NULL && *env != '\0') {
+		o->data_dir = env;
+		return 0;
+	}
+	if (conf_load(cf, CONF_PATH, &err) == -1 && err.code != ENOENT) {
+		warn_err(&err);
+		return err.code == EINVAL ? EXIT_USAGE : EXIT_FAILURE;
+	}
+	o->data_dir = cf->data_dir != NULL ? cf->data_dir : DEFAULT_DATA_DIR;
+	return 0;
+}
+
+/*
+ * $XDG_CACHE_HOME/resmon, else ~/.cache/resmon, made 0700 as the XDG
+ * base directory spec asks. Returns a path the caller frees, or NULL
+ * with err set: then the listing goes without a cache.
+ */
+static char *
+days_cache_dir(struct errmsg *err)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char *base, *dir;
+
+	/* The spec says to ignore a relative XDG_CACHE_HOME. */
+	if (xdg != NULL && xdg[0] == '/')
+		base = xstrdup(xdg);
+	else if (home != NULL && home[0] == '/')
+		base = xasprintf("%s/.cache", home);
+	else {
+		ERRMSG_SET(err, ENOENT,
+		    "no XDG_CACHE_HOME or HOME for a cache");
+		return NULL;
+	}
+	dir = xasprintf("%s/resmon", base);
+	if ((mkdir(base, 0700) == -1 && errno != EEXIST) ||
+	    (mkdir(dir, 0700) == -1 && errno != EEXIST)) {
+		ERRMSG_SET(err, errno, "%s: mkdir: %s", dir, strerror(errno));
+		free(dir);
+		dir = NULL;
+	}
+	free(base);
+	return dir;
+}
+
+/* Columns of stdout: the terminal's, else $COLUMNS, else 80. */
+static size_t
+days_width(void)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	uint64_t v;
+
+	if (isatty(STDOUT_FILENO) == 1 &&
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (env != NULL && parse_uint(env, 1, 100000, &v) == 0)
+		return (size_t)v;
+	return DEFAULT_WIDTH;
+}
+
+/* "0 B", "999 B", "1.50 KiB", "12.3 MiB", "456 GiB": IEC, as units_kib. */
+static void
+size_human(off_t size, char buf[UNITS_LEN])
+{
+	static const char *const names[] = {"B", "KiB", "MiB", "GiB", "TiB",
+	    "PiB"};
+	double v = size < 0 ? 0 : (double)size;
+	size_t i = 0;
+
+	/* 1023.5 KiB would print as "1024 KiB": move up a prefix instead. */
+	while (v >= 1023.5 && i + 1 < sizeof(names) / sizeof(names[0])) {
+		v /= 1024;
+		i++;
+	}
+	if (i == 0 || v >= 99.95)
+		(void)snprintf(buf, UNITS_LEN, "%.0f %s", v, names[i]);
+	else if (v >= 9.995)
+		(void)snprintf(buf, UNITS_LEN, "%.1f %s", v, names[i]);
+	else
+		(void)snprintf(buf, UNITS_LEN, "%.2f %s", v, names[i]);
+}
+
+/*
+ * Writes s with every byte but printable ASCII as '?': names and
+ * messages come from files, and must not drive the terminal.
+ */
+static void
+put_safe(const char *s, size_t len, FILE *fp)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		fputc(s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?', fp);
+}
+
+/* Columns of "+N". */
+static size_t
+more_len(size_t n)
+{
+	size_t len = 2;
+
+	while (n >= 10) {
+		n /= 10;
+		len++;
+	}
+	return len;
+}
+
+/*
+ * Prints names comma-joined in at most budget columns, else as many as
+ * fit before "…+N" (N names left out); "-" for none.
+ */
+static void
+put_ifaces(char *const *names, size_t n, size_t budget, const char *ellipsis,
+    FILE *fp)
+{
+	size_t i, k, used = 0, len, total = n > 0 ? n - 1 : 0;
+	size_t ell_cols = strcmp(ellipsis, "...") == 0 ? 3 : 1;
+
+	if (n == 0) {
+		fputc('-', fp);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		total += strlen(names[i]);
+	k = n;
+	if (total > budget)
+		for (k = 0; k < n; k++) {
+			len = used + (k > 0) + strlen(names[k]);
+			if (len + ell_cols + more_len(n - k - 1) > budget)
+				break;
+			used = len;
+		}
+	for (i = 0; i < k; i++) {
+		if (i > 0)
+			fputc(',', fp);
+		put_safe(names[i], strlen(names[i]), fp);
+	}
+	if (k < n)
+		fprintf(fp, "%s+%zu", ellipsis, n - k);
+}
+
+/* "HH:MM:SS" of a time cell, or "-". */
+static void
+put_clock(const char *time_cell, FILE *fp)
+{
+	if (time_cell[0] == '\0')
+		fprintf(fp, "%-*s", CLOCK_LEN, "-");
+	else
+		put_safe(time_cell + CLOCK_OFF, CLOCK_LEN, fp);
+}
+
+static void
+print_table(const struct daylist *l, FILE *fp)
+{
+	const char *codeset, *ellipsis = "...";
+	int size_w = 4, rows_w = 4, n;
+	char size[UNITS_LEN], rows[32];
+	const struct dayentry *e;
+	size_t i, width, prefix;
+
+	if (setlocale(LC_CTYPE, "") != NULL) {
+		codeset = nl_langinfo(CODESET);
+		if (codeset != NULL && strcmp(codeset, "UTF-8") == 0)
+			ellipsis = "\u2026";
+	}
+	for (i = 0; i < l->n; i++) {
+		size_human(l->days[i].size, size);
+		n = (int)strlen(size);
+		size_w = n > size_w ? n : size_w;
+		if (l->days[i].summary != NULL) {
+			n = snprintf(rows, sizeof(rows), "%ld",
+			    l->days[i].summary->rows);
+			rows_w = n > rows_w ? n : rows_w;
+		}
+	}
+	fprintf(fp, "%-*s  %*s  %*s  %-*s  %-*s  interfaces\n", DAYDATE_LEN,
+	    "date", size_w, "size", rows_w, "rows", CLOCK_LEN, "first",
+	    CLOCK_LEN, "last");
+	width = days_width();
+	prefix = DAYDATE_LEN + 2 + (size_t)size_w + 2 + (size_t)rows_w + 2 +
+	         CLOCK_LEN + 2 + CLOCK_LEN + 2;
+	for (i = 0; i < l->n; i++) {
+		e = &l->days[i];
+		size_human(e->size, size);
+		fprintf(fp, "%.*s  %*s  ", DAYDATE_LEN, e->name, size_w, size);
+		if (e->summary == NULL) {
+			/* Not cut to the width: the reason is the point. */
+			fprintf(fp, "%*s  %-*s  %-*s  error: ", rows_w, "-",
+			    CLOCK_LEN, "-", CLOCK_LEN, "-");
+			put_safe(e->err.msg, strlen(e->err.msg), fp);
+			fputc('\n', fp);
+			continue;
+		}
+		fprintf(fp, "%*ld  ", rows_w, e->summary->rows);
+		put_clock(e->summary->first_time, fp);
+		fputs("  ", fp);
+		put_clock(e->summary->last_time, fp);
+		fputs("  ", fp);
+		put_ifaces(e->summary->ifaces, e->summary->n_ifaces,
+		    width > prefix ? width - prefix : 0, ellipsis, fp);
+		fputc('\n', fp);
+	}
+}
+
+/* Length of the valid UTF-8 sequence at s (n > 0 bytes left), or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	uint32_t cp;
+	size_t len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and beyond U+10FFFF are not UTF-8. */
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+/*
+ * Writes s as a JSON string (RFC 8259): quotes, backslashes and control
+ * bytes escaped, a byte that is not UTF-8 (a name is any bytes the
+ * kernel took) as U+FFFD, so the output always parses.
+ */
+static void
+put_json_string(const char *s, FILE *fp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), len;
+
+	fputc('"', fp);
+	while (n > 0) {
+		len = 1;
+		if (*p == '"' || *p == '\\')
+			fprintf(fp, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(fp, "\\u%04x", *p);
+		else if ((len = utf8_len(p, n)) == 0) {
+			fputs("\\ufffd", fp);
+			len = 1;
+		} else
+			fwrite(p, 1, len, fp);
+		p += len;
+		n -= len;
+	}
+	fputc('"', fp);
+}
+
+static void
+put_json_time(const char *time_cell, FILE *fp)
+{
+	if (time_cell[0] == '\0')
+		fputs("null", fp);
+	else
+		put_json_string(time_cell, fp);
+}
+
+static void
+print_json(const struct daylist *l, FILE *fp)
+{
+	const struct daysummary *s;
+	const struct dayentry *e;
+	char date[DAYDATE_LEN + 1];
+	size_t i, j;
+
+	fputc('[', fp);
+	for (i = 0; i < l->n; i++) {
+		e = &l->days[i];
+		s = e->summary;
+		daydate_format(&e->date, date);
+		fprintf(fp, "%s\n  {\"date\": \"%s\", \"size_bytes\": %lld, ",
+		    i > 0 ? "," : "", date, (long long)e->size);
+		if (s == NULL) {
+			fputs("\"rows\": null, \"first_time\": null, "
+			      "\"last_time\": null, \"interfaces\": null, "
+			      "\"error\": ",
+			    fp);
+			put_json_string(e->err.msg, fp);
+			fputc('}', fp);
+			continue;
+		}
+		fprintf(fp, "\"rows\": %ld, \"first_time\": ", s->rows);
+		put_json_time(s->first_time, fp);
+		fputs(", \"last_time\": ", fp);
+		put_json_time(s->last_time, fp);
+		fputs(", \"interfaces\": [", fp);
+		for (j = 0; j < s->n_ifaces; j++) {
+			if (j > 0)
+				fputs(", ", fp);
+			put_json_string(s->ifaces[j], fp);
+		}
+		fputs("]}", fp);
+	}
+	fputs(l->n > 0 ? "\n]\n" : "]\n", fp);
+}
+
+int
+cmd_days(int argc, char **argv)
+{
+	struct days_opts o;
+	struct errmsg err, cache_err;
+	struct daylist *l = NULL;
+	char *cache_dir = NULL;
+	struct conf cf;
+	int status;
+
+	conf_init(&cf);
+	status = days_parse(argc, argv, &o);
+	if (status == 0)
+		status = days_data_dir(&o, &cf);
+	if (status != 0)
+		goto done;
+	memset(&cache_err, 0, sizeof(cache_err));
+	cache_dir = days_cache_dir(&cache_err);
+	l = daylist_new(o.data_dir, cache_dir, &err);
+	if (l == NULL) {
+		warn_err(&err);
+		status = EXIT_FAILURE;
+		goto done;
+	}
+	if (o.json)
+		print_json(l, stdout);
+	else
+		print_table(l, stdout);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		warnx_msg("stdout: %s", strerror(errno));
+		status = EXIT_FAILURE;
+		goto done;
+	}
+	if (verbose) {
+		if (cache_err.code == 0)
+			cache_err = l->cache_err;
+		if (cache_err.code != 0)
+			warnx_msg("cache: %s", cache_err.msg);
+		warnx_msg("%zu day files: %zu from the cache, %zu read%s", l->n,
+		    l->n_from_cache, l->n_read,
+		    l->cache_written ? ", cache updated" : "");
+	}
+done:
+	daylist_free(l);
+	free(cache_dir);
+	conf_free(&cf);
+	return status == -1 ? EXIT_SUCCESS : status;
+}
