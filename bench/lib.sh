@@ -4,6 +4,7 @@
 # Needs root (network namespaces), gcc, make, python3, iproute2.
 # Environment:
 #   RESMON      use this resmon binary instead of building build-bench/
+#   RESMOND     likewise for resmond
 #   BENCH_OUT   folder for results and scratch files (default: a new
 #               /tmp/resmon-bench.XXXXXX); kept after the run
 
@@ -67,9 +68,10 @@ build_resmon() {
 				../configure -q CFLAGS=-O2 || exit 1
 			cd "$TOP" || exit 1
 		fi
-		cd build-bench && make -s -j2 src/resmon/resmon >/dev/null
+		cd build-bench && make -s -j2 src/resmon/resmon src/resmond/resmond >/dev/null
 	) || die "building resmon failed (a teammate's file mid-edit? retry, or set RESMON=)"
 	RESMON=$TOP/build-bench/src/resmon/resmon
+	RESMOND=${RESMOND:-$TOP/build-bench/src/resmond/resmond}
 }
 
 # The bench's own C programs, into $BENCH_OUT/bin.
