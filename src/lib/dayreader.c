@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,6 +15,7 @@
 
 #include <csv.h>
 
+#include "dayreader_int.h"
 #include "errmsg.h"
 #include "parse.h"
 #include "timestamp.h"
@@ -24,13 +26,7 @@
 /* IFNAMSIZ - 1: the kernel's limit on an interface name. */
 #define IFACE_NAME_MAX 15
 /* Bytes of a bad cell shown in a message. */
-#define SHOW_MAX 40
-/*
- * The longest line taken: a header of some 19,000 interfaces. Without a
- * bound, a file of one endless line (or one open quote) would be held
- * whole, which a reader serving HTTP must not do.
- */
-#define DAYLINE_MAX (1024 * 1024)
+#define SHOW_MAX (DAYSHOW_LEN - 4)
 /* Fraction digits a cpu_percent cell may have; the writer uses two. */
 #define CPU_FRAC_MAX 9
 
@@ -46,21 +42,12 @@ static const char rx_prefix[] = "net_rx_bps:";
 static const char tx_prefix[] = "net_tx_bps:";
 #define PREFIX_LEN (sizeof(rx_prefix) - 1)
 
-/* The record libcsv is handing over: its cells packed, each NUL-ended. */
-struct record {
-	char *text;
-	size_t text_len, text_cap;
-	size_t *off, *len;
-	size_t n_cells, cells_cap;
-	bool ended;
-};
-
 struct reader {
 	const char *name;
 	const struct dayreader_consumer *consumer;
 	struct dayreader_stats *st;
 	struct errmsg *err;
-	struct record rec;
+	struct dayrecord rec;
 	struct dayheader hdr;
 	size_t n_cols; /* 0 until the header has been read */
 	const char **cell;
@@ -98,7 +85,7 @@ dayreader_iface_name_ok(const char *s, size_t len)
 static void
 on_cell(void *data, size_t len, void *ctx)
 {
-	struct record *rec = &((struct reader *)ctx)->rec;
+	struct dayrecord *rec = ctx;
 	size_t cap;
 
 	if (rec->n_cells == rec->cells_cap) {
@@ -128,20 +115,45 @@ static void
 on_row(int c, void *ctx)
 {
 	(void)c;
-	((struct reader *)ctx)->rec.ended = true;
+	((struct dayrecord *)ctx)->ended = true;
 }
 
-static void
-record_clear(struct record *rec)
+void
+dayrecord_clear(struct dayrecord *rec)
 {
 	rec->text_len = 0;
 	rec->n_cells = 0;
 	rec->ended = false;
 }
 
-/* Copies s[0..len) into out for a message: cut short, control bytes as '?'. */
-static const char *
-show(const char *s, size_t len, char out[SHOW_MAX + 4])
+void
+dayrecord_free(struct dayrecord *rec)
+{
+	free(rec->text);
+	free(rec->off);
+	free(rec->len);
+	memset(rec, 0, sizeof(*rec));
+}
+
+const char *
+dayrecord_cell(const struct dayrecord *rec, size_t i)
+{
+	return rec->text + rec->off[i];
+}
+
+const char *
+dayloc_suffix(const struct dayloc *loc, char buf[DAYLOC_LEN])
+{
+	if (loc->lineno > 0)
+		(void)snprintf(buf, DAYLOC_LEN, ":%ld", loc->lineno);
+	else
+		(void)snprintf(buf, DAYLOC_LEN, ": line at byte %lld",
+		    (long long)loc->offset);
+	return buf;
+}
+
+const char *
+dayshow(const char *s, size_t len, char out[DAYSHOW_LEN])
 {
 	size_t i, n = len > SHOW_MAX ? SHOW_MAX : len;
 
@@ -156,12 +168,6 @@ show(const char *s, size_t len, char out[SHOW_MAX + 4])
 	return out;
 }
 
-static const char *
-cell_text(const struct reader *r, size_t i)
-{
-	return r->rec.text + r->rec.off[i];
-}
-
 /*
  * No cell of a day file holds a blank or a '\r' (names refuse white space,
  * the rest are numbers and times), so a line with one is refused whole,
@@ -169,35 +175,29 @@ cell_text(const struct reader *r, size_t i)
  * '\r'. Its is_space/is_term hooks would do the same from inside, but
  * cost an indirect call per byte: ~25 ms a 10 MB day against ~1 ms here.
  */
-static int
-line_check(struct reader *r, const char *s, size_t len, long lineno)
+int
+dayrecord_feed(struct csv_parser *csv, struct dayrecord *rec, const char *s,
+    size_t len, const struct dayloc *loc, struct errmsg *err)
 {
+	char at[DAYLOC_LEN];
+
 	if (memchr(s, '\r', len) != NULL)
-		return ERRMSG_SET(r->err, EINVAL,
-		    "%s:%ld: carriage return in line: lines end in \\n only",
-		    r->name, lineno);
+		return ERRMSG_SET(err, EINVAL,
+		    "%s%s: carriage return in line: lines end in \\n only",
+		    loc->name, dayloc_suffix(loc, at));
 	if (memchr(s, ' ', len) != NULL || memchr(s, '\t', len) != NULL)
-		return ERRMSG_SET(r->err, EINVAL,
-		    "%s:%ld: blank in line: cells hold no spaces or tabs",
-		    r->name, lineno);
-	return 0;
-}
-
-/* Sets err for the bad cell i of a row. */
-static int
-bad_cell(struct reader *r, long lineno, size_t i)
-{
-	char buf[SHOW_MAX + 4];
-	const char *prefix = "", *col;
-
-	if (i < DAYCOL_FIXED) {
-		col = daycol_fixed_names[i];
-	} else {
-		prefix = (i - DAYCOL_FIXED) % 2 == 0 ? rx_prefix : tx_prefix;
-		col = r->hdr.ifaces[(i - DAYCOL_FIXED) / 2];
-	}
-	return ERRMSG_SET(r->err, EINVAL, "%s:%ld: bad %s%s \"%s\"", r->name,
-	    lineno, prefix, col, show(cell_text(r, i), r->rec.len[i], buf));
+		return ERRMSG_SET(err, EINVAL,
+		    "%s%s: blank in line: cells hold no spaces or tabs",
+		    loc->name, dayloc_suffix(loc, at));
+	if (csv_parse(csv, s, len, on_cell, on_row, rec) == len)
+		return 0;
+	if (csv_error(csv) == CSV_EPARSE)
+		return ERRMSG_SET(err, EINVAL,
+		    "%s%s: bad quoting: a quote inside an unquoted cell or "
+		    "after a closing one",
+		    loc->name, dayloc_suffix(loc, at));
+	return ERRMSG_SET(err, ENOMEM, "%s%s: %s", loc->name,
+	    dayloc_suffix(loc, at), csv_strerror(csv_error(csv)));
 }
 
 static int
@@ -229,72 +229,115 @@ find_duplicate(char *const *names, size_t n)
 
 /* Checks column col of the header is prefix + name. */
 static bool
-header_cell_is(const struct reader *r, size_t col, const char *prefix,
+header_cell_is(const struct dayrecord *rec, size_t col, const char *prefix,
     const char *name, size_t name_len)
 {
-	return r->rec.len[col] == PREFIX_LEN + name_len &&
-	       memcmp(cell_text(r, col), prefix, PREFIX_LEN) == 0 &&
-	       memcmp(cell_text(r, col) + PREFIX_LEN, name, name_len) == 0;
+	return rec->len[col] == PREFIX_LEN + name_len &&
+	       memcmp(dayrecord_cell(rec, col), prefix, PREFIX_LEN) == 0 &&
+	       memcmp(dayrecord_cell(rec, col) + PREFIX_LEN, name, name_len) ==
+	           0;
 }
 
+/* Checks the five fixed columns and that the rest come in pairs. */
 static int
-header_take(struct reader *r)
+header_check_fixed(const struct dayrecord *rec, const char *name,
+    struct errmsg *err)
 {
-	char buf[SHOW_MAX + 4], want[PREFIX_LEN + IFACE_NAME_MAX + 1];
-	size_t n = r->rec.n_cells, i, rx, name_len;
-	const char *name, *dup;
+	char buf[DAYSHOW_LEN];
+	size_t n = rec->n_cells, i;
 
 	if (n < DAYCOL_FIXED)
-		return ERRMSG_SET(r->err, EINVAL,
-		    "%s:1: header has %zu columns, expected at least %d",
-		    r->name, n, DAYCOL_FIXED);
+		return ERRMSG_SET(err, EINVAL,
+		    "%s:1: header has %zu columns, expected at least %d", name,
+		    n, DAYCOL_FIXED);
 	for (i = 0; i < DAYCOL_FIXED; i++)
-		if (r->rec.len[i] != strlen(daycol_fixed_names[i]) ||
-		    strcmp(cell_text(r, i), daycol_fixed_names[i]) != 0)
-			return ERRMSG_SET(r->err, EINVAL,
-			    "%s:1: column %zu is \"%s\", expected \"%s\"",
-			    r->name, i + 1,
-			    show(cell_text(r, i), r->rec.len[i], buf),
+		if (rec->len[i] != strlen(daycol_fixed_names[i]) ||
+		    strcmp(dayrecord_cell(rec, i), daycol_fixed_names[i]) != 0)
+			return ERRMSG_SET(err, EINVAL,
+			    "%s:1: column %zu is \"%s\", expected \"%s\"", name,
+			    i + 1,
+			    dayshow(dayrecord_cell(rec, i), rec->len[i], buf),
 			    daycol_fixed_names[i]);
 	if ((n - DAYCOL_FIXED) % 2 != 0)
-		return ERRMSG_SET(r->err, EINVAL,
+		return ERRMSG_SET(err, EINVAL,
 		    "%s:1: %zu columns: interface columns come in rx,tx pairs",
-		    r->name, n);
-	r->hdr.ifaces = xcalloc((n - DAYCOL_FIXED) / 2 + 1, sizeof(char *));
-	for (rx = DAYCOL_FIXED; rx < n; rx += 2) {
-		if (r->rec.len[rx] < PREFIX_LEN ||
-		    memcmp(cell_text(r, rx), rx_prefix, PREFIX_LEN) != 0)
-			return ERRMSG_SET(r->err, EINVAL,
-			    "%s:1: column %zu is \"%s\", expected "
-			    "\"net_rx_bps:<interface>\"",
-			    r->name, rx + 1,
-			    show(cell_text(r, rx), r->rec.len[rx], buf));
-		name = cell_text(r, rx) + PREFIX_LEN;
-		name_len = r->rec.len[rx] - PREFIX_LEN;
-		if (!dayreader_iface_name_ok(name, name_len))
-			return ERRMSG_SET(r->err, EINVAL,
-			    "%s:1: bad interface name \"%s\" in column %zu",
-			    r->name, show(name, name_len, buf), rx + 1);
-		if (!header_cell_is(r, rx + 1, tx_prefix, name, name_len)) {
-			memcpy(want, tx_prefix, PREFIX_LEN);
-			memcpy(want + PREFIX_LEN, name, name_len);
-			want[PREFIX_LEN + name_len] = '\0';
-			return ERRMSG_SET(r->err, EINVAL,
-			    "%s:1: column %zu is \"%s\", expected \"%s\"",
-			    r->name, rx + 2,
-			    show(cell_text(r, rx + 1), r->rec.len[rx + 1], buf),
-			    want);
-		}
-		r->hdr.ifaces[r->hdr.n_ifaces++] = xstrndup(name, name_len);
-	}
-	if ((dup = find_duplicate(r->hdr.ifaces, r->hdr.n_ifaces)) != NULL)
-		return ERRMSG_SET(r->err, EINVAL,
-		    "%s:1: interface \"%s\" appears twice", r->name,
-		    show(dup, strlen(dup), buf));
-	r->n_cols = n;
-	r->cell = xreallocarray(NULL, n, sizeof(*r->cell));
-	r->value = xreallocarray(NULL, n, sizeof(*r->value));
+		    name, n);
 	return 0;
+}
+
+/* Checks the rx,tx pair at column rx and adds its name to hdr. */
+static int
+header_take_pair(const struct dayrecord *rec, const char *name, size_t rx,
+    struct dayheader *hdr, struct errmsg *err)
+{
+	char buf[DAYSHOW_LEN], want[PREFIX_LEN + IFACE_NAME_MAX + 1];
+	const char *iface;
+	size_t len;
+
+	if (rec->len[rx] < PREFIX_LEN ||
+	    memcmp(dayrecord_cell(rec, rx), rx_prefix, PREFIX_LEN) != 0)
+		return ERRMSG_SET(err, EINVAL,
+		    "%s:1: column %zu is \"%s\", expected "
+		    "\"net_rx_bps:<interface>\"",
+		    name, rx + 1,
+		    dayshow(dayrecord_cell(rec, rx), rec->len[rx], buf));
+	iface = dayrecord_cell(rec, rx) + PREFIX_LEN;
+	len = rec->len[rx] - PREFIX_LEN;
+	if (!dayreader_iface_name_ok(iface, len))
+		return ERRMSG_SET(err, EINVAL,
+		    "%s:1: bad interface name \"%s\" in column %zu", name,
+		    dayshow(iface, len, buf), rx + 1);
+	if (!header_cell_is(rec, rx + 1, tx_prefix, iface, len)) {
+		memcpy(want, tx_prefix, PREFIX_LEN);
+		memcpy(want + PREFIX_LEN, iface, len);
+		want[PREFIX_LEN + len] = '\0';
+		return ERRMSG_SET(err, EINVAL,
+		    "%s:1: column %zu is \"%s\", expected \"%s\"", name, rx + 2,
+		    dayshow(dayrecord_cell(rec, rx + 1), rec->len[rx + 1], buf),
+		    want);
+	}
+	hdr->ifaces[hdr->n_ifaces++] = xstrndup(iface, len);
+	return 0;
+}
+
+int
+dayheader_parse(const struct dayrecord *rec, const char *name,
+    struct dayheader *hdr, struct errmsg *err)
+{
+	struct dayheader h = {0, NULL};
+	char buf[DAYSHOW_LEN];
+	const char *dup;
+	size_t rx;
+
+	if (header_check_fixed(rec, name, err) == -1)
+		return -1;
+	h.ifaces =
+	    xcalloc((rec->n_cells - DAYCOL_FIXED) / 2 + 1, sizeof(*h.ifaces));
+	for (rx = DAYCOL_FIXED; rx < rec->n_cells; rx += 2)
+		if (header_take_pair(rec, name, rx, &h, err) == -1)
+			goto fail;
+	if ((dup = find_duplicate(h.ifaces, h.n_ifaces)) != NULL) {
+		ERRMSG_SET(err, EINVAL, "%s:1: interface \"%s\" appears twice",
+		    name, dayshow(dup, strlen(dup), buf));
+		goto fail;
+	}
+	*hdr = h;
+	return 0;
+fail:
+	dayheader_free(&h);
+	return -1;
+}
+
+void
+dayheader_free(struct dayheader *hdr)
+{
+	size_t i;
+
+	for (i = 0; i < hdr->n_ifaces; i++)
+		free(hdr->ifaces[i]);
+	free(hdr->ifaces);
+	hdr->ifaces = NULL;
+	hdr->n_ifaces = 0;
 }
 
 /*
@@ -325,40 +368,83 @@ parse_cpu(const char *s, size_t len, double *out)
 	return 0;
 }
 
+/* Sets err for the bad cell i of a row. */
+static int
+bad_cell(const struct dayrecord *rec, const struct dayheader *hdr,
+    const struct dayloc *loc, size_t i, struct errmsg *err)
+{
+	char buf[DAYSHOW_LEN], at[DAYLOC_LEN];
+	const char *prefix = "", *col;
+
+	if (i < DAYCOL_FIXED) {
+		col = daycol_fixed_names[i];
+	} else {
+		prefix = (i - DAYCOL_FIXED) % 2 == 0 ? rx_prefix : tx_prefix;
+		col = hdr->ifaces[(i - DAYCOL_FIXED) / 2];
+	}
+	return ERRMSG_SET(err, EINVAL, "%s%s: bad %s%s \"%s\"", loc->name,
+	    dayloc_suffix(loc, at), prefix, col,
+	    dayshow(dayrecord_cell(rec, i), rec->len[i], buf));
+}
+
+int
+dayrow_parse(const struct dayrecord *rec, const struct dayheader *hdr,
+    const struct dayloc *loc, const char **cell, double *value, time_t *t,
+    int *utcoff_s, struct errmsg *err)
+{
+	size_t n = DAYCOL_COUNT(hdr->n_ifaces), i;
+	uint64_t u;
+
+	for (i = 0; i < n; i++)
+		cell[i] = dayrecord_cell(rec, i);
+	if (timestamp_parse(cell[0], rec->len[0], t, utcoff_s) == -1)
+		return bad_cell(rec, hdr, loc, 0, err);
+	value[DAYCOL_TIME] = (double)*t;
+	if (rec->len[DAYCOL_CPU] == 0)
+		value[DAYCOL_CPU] = NAN;
+	else if (parse_cpu(cell[DAYCOL_CPU], rec->len[DAYCOL_CPU],
+	             &value[DAYCOL_CPU]) == -1)
+		return bad_cell(rec, hdr, loc, DAYCOL_CPU, err);
+	for (i = DAYCOL_MEM_TOTAL; i < n; i++) {
+		if (rec->len[i] == 0)
+			value[i] = NAN;
+		else if (parse_uint_n(cell[i], rec->len[i], 0, UINT64_MAX,
+		             &u) == -1)
+			return bad_cell(rec, hdr, loc, i, err);
+		else
+			value[i] = (double)u;
+	}
+	return 0;
+}
+
+static int
+header_take(struct reader *r)
+{
+	if (dayheader_parse(&r->rec, r->name, &r->hdr, r->err) == -1)
+		return -1;
+	r->n_cols = r->rec.n_cells;
+	r->cell = xreallocarray(NULL, r->n_cols, sizeof(*r->cell));
+	r->value = xreallocarray(NULL, r->n_cols, sizeof(*r->value));
+	return 0;
+}
+
 static int
 row_take(struct reader *r, long lineno)
 {
-	char a[SHOW_MAX + 4];
+	const struct dayloc loc = {r->name, lineno, 0};
+	char a[DAYSHOW_LEN];
 	struct dayrow row;
-	uint64_t u;
 	time_t t;
-	size_t i;
 	int off;
 
-	for (i = 0; i < r->n_cols; i++)
-		r->cell[i] = cell_text(r, i);
-	if (timestamp_parse(r->cell[0], r->rec.len[0], &t, &off) == -1)
-		return bad_cell(r, lineno, 0);
+	if (dayrow_parse(&r->rec, &r->hdr, &loc, r->cell, r->value, &t, &off,
+	        r->err) == -1)
+		return -1;
 	if (r->st->rows > 0 && t <= r->st->last_t)
 		return ERRMSG_SET(r->err, EINVAL,
 		    "%s:%ld: time %s is not after the previous row's %s",
-		    r->name, lineno, show(r->cell[0], r->rec.len[0], a),
+		    r->name, lineno, dayshow(r->cell[0], r->rec.len[0], a),
 		    r->prev_time);
-	r->value[DAYCOL_TIME] = (double)t;
-	if (r->rec.len[DAYCOL_CPU] == 0)
-		r->value[DAYCOL_CPU] = NAN;
-	else if (parse_cpu(r->cell[DAYCOL_CPU], r->rec.len[DAYCOL_CPU],
-	             &r->value[DAYCOL_CPU]) == -1)
-		return bad_cell(r, lineno, DAYCOL_CPU);
-	for (i = DAYCOL_MEM_TOTAL; i < r->n_cols; i++) {
-		if (r->rec.len[i] == 0)
-			r->value[i] = NAN;
-		else if (parse_uint_n(r->cell[i], r->rec.len[i], 0, UINT64_MAX,
-		             &u) == -1)
-			return bad_cell(r, lineno, i);
-		else
-			r->value[i] = (double)u;
-	}
 	/* The time cell passed timestamp_parse: exactly TIMESTAMP_LEN bytes. */
 	memcpy(r->prev_time, r->cell[0], TIMESTAMP_LEN + 1);
 	if (r->st->rows == 0)
@@ -409,18 +495,6 @@ record_take(struct reader *r, long lineno, off_t end, off_t size)
 }
 
 static int
-parse_failed(struct reader *r, struct csv_parser *csv, long lineno)
-{
-	if (csv_error(csv) == CSV_EPARSE)
-		return ERRMSG_SET(r->err, EINVAL,
-		    "%s:%ld: bad quoting: a quote inside an unquoted cell or "
-		    "after a closing one",
-		    r->name, lineno);
-	return ERRMSG_SET(r->err, ENOMEM, "%s:%ld: %s", r->name, lineno,
-	    csv_strerror(csv_error(csv)));
-}
-
-static int
 too_long(struct reader *r, long lineno)
 {
 	return ERRMSG_SET(r->err, EINVAL, "%s:%ld: line longer than %d bytes",
@@ -430,14 +504,8 @@ too_long(struct reader *r, long lineno)
 static void
 reader_free(struct reader *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->hdr.n_ifaces; i++)
-		free(r->hdr.ifaces[i]);
-	free(r->hdr.ifaces);
-	free(r->rec.text);
-	free(r->rec.off);
-	free(r->rec.len);
+	dayheader_free(&r->hdr);
+	dayrecord_free(&r->rec);
 	free(r->cell);
 	free(r->value);
 }
@@ -458,6 +526,7 @@ dayreader_read(int fd, const char *name,
     const struct dayreader_consumer *consumer, struct dayreader_stats *stats,
     struct errmsg *err)
 {
+	struct dayloc loc = {name, 0, 0};
 	struct dayreader_stats local;
 	struct csv_parser csv;
 	struct reader r;
@@ -514,13 +583,10 @@ dayreader_read(int fd, const char *name,
 				too_long(&r, rec_line);
 				goto done;
 			}
-			if (line_check(&r, buf + p, len, line) == -1)
+			loc.lineno = line;
+			if (dayrecord_feed(&csv, &r.rec, buf + p, len, &loc,
+			        err) == -1)
 				goto done;
-			if (csv_parse(&csv, buf + p, len, on_cell, on_row,
-			        &r) != len) {
-				parse_failed(&r, &csv, line);
-				goto done;
-			}
 			p += len;
 			if (!r.rec.ended) {
 				pending = true;
@@ -534,7 +600,7 @@ dayreader_read(int fd, const char *name,
 				rc = 0;
 				goto done;
 			}
-			record_clear(&r.rec);
+			dayrecord_clear(&r.rec);
 			pending = false;
 			rec_line = line + 1;
 			rec_start = base + (off_t)p;
