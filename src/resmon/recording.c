@@ -149,7 +149,7 @@ recording_parse(const char *cmd, int argc, char **argv, struct recording *rec)
 }
 
 static int
-install_signals(void)
+install_signals(struct errmsg *err)
 {
 	struct sigaction sa;
 
@@ -158,26 +158,44 @@ install_signals(void)
 	/* No SA_RESTART: the sleep must end so the loop sees the flag. */
 	if (sigemptyset(&sa.sa_mask) == -1 ||
 	    sigaction(SIGINT, &sa, NULL) == -1 ||
-	    sigaction(SIGTERM, &sa, NULL) == -1) {
-		warnx_msg("sigaction: %s", strerror(errno));
+	    sigaction(SIGTERM, &sa, NULL) == -1)
+		return ERRMSG_SET(err, errno, "sigaction: %s", strerror(errno));
+	return 0;
+}
+
+/* CLOCK_MONOTONIC time at which --for runs out; INT64_MAX without it. */
+static int64_t
+recording_end_ns(const struct recording *rec, const struct clock *c)
+{
+	int64_t wall_ns, mono_ns;
+
+	if (rec->for_s > 0 && c->now(c->ctx, &wall_ns, &mono_ns) == 0)
+		return mono_ns + (int64_t)rec->for_s * NS_PER_S;
+	return INT64_MAX;
+}
+
+/*
+ * After a sleep returned -1: 0 when a signal cut it short (h->woken told,
+ * unless the signal asked to stop), or -1 after printing why it failed.
+ */
+static int
+recording_woken(const struct recording_hooks *h)
+{
+	if (errno != EINTR) {
+		warnx_msg("clock_nanosleep: %s", strerror(errno));
 		return -1;
 	}
+	if (recording_stop == 0 && h->woken != NULL)
+		h->woken(h->ctx);
 	return 0;
 }
 
 int
-recording_run(struct recording *rec, struct logsink log,
-    void (*after_tick)(void *ctx, struct recorder *r), void *ctx)
+recording_open(struct recording *rec, struct logsink log, struct errmsg *err)
 {
-	struct recorder_config *rc = &rec->rc;
-	int64_t end_ns = INT64_MAX, wall_ns, mono_ns;
-	struct recorder *r;
-	struct errmsg err;
-	int status = EXIT_SUCCESS;
-
-	if (install_signals() == -1)
-		return EXIT_FAILURE;
-	*rc = (struct recorder_config){
+	if (install_signals(err) == -1)
+		return -1;
+	rec->rc = (struct recorder_config){
 	    .data_dir = rec->data_dir,
 	    .proc_root = "/proc",
 	    .interval_s = rec->conf.interval_s,
@@ -192,31 +210,96 @@ recording_run(struct recording *rec, struct logsink log,
 	    .clock = clock_system(),
 	    .log = log,
 	};
-	r = recorder_open(rc, &err);
-	if (r == NULL) {
-		warn_err(&err);
-		return EXIT_FAILURE;
-	}
-	if (rec->for_s > 0 &&
-	    rc->clock->now(rc->clock->ctx, &wall_ns, &mono_ns) == 0)
-		end_ns = mono_ns + (int64_t)rec->for_s * NS_PER_S;
+	rec->r = recorder_open(&rec->rc, err);
+	return rec->r == NULL ? -1 : 0;
+}
+
+int
+recording_loop(struct recording *rec, const struct recording_hooks *h)
+{
+	struct recorder *r = rec->r;
+	int64_t end_ns = recording_end_ns(rec, rec->rc.clock);
+	struct errmsg err;
+	int status = EXIT_SUCCESS;
+
 	while (recording_stop == 0 && recorder_deadline(r) <= end_ns) {
 		if (recorder_wait(r) == -1) {
-			if (errno == EINTR)
+			if (recording_woken(h) == 0)
 				continue;
-			warnx_msg("clock_nanosleep: %s", strerror(errno));
 			status = EXIT_FAILURE;
 			break;
 		}
 		recorder_tick(r);
-		if (after_tick != NULL)
-			after_tick(ctx, r);
+		if (h->tick != NULL)
+			h->tick(h->ctx, r);
 	}
+	rec->r = NULL;
 	if (recorder_close(r, &err) == -1) {
 		warn_err(&err);
 		status = EXIT_FAILURE;
 	}
 	return status;
+}
+
+/*
+ * The recorder holding the folder writes each row just after the
+ * boundary (a read and one write(2): well under a millisecond), so the
+ * follower looks this much later.
+ */
+#define FOLLOW_LAG_NS (NS_PER_S / 10)
+
+/* CLOCK_MONOTONIC time of the next boundary + FOLLOW_LAG_NS; -1 if none. */
+static int64_t
+follow_deadline(const struct clock *c, unsigned interval_s)
+{
+	int64_t wall_ns, mono_ns, step = (int64_t)interval_s * NS_PER_S, at;
+
+	if (c->now(c->ctx, &wall_ns, &mono_ns) == -1)
+		return -1;
+	at = (wall_ns - FOLLOW_LAG_NS) / step * step + step + FOLLOW_LAG_NS;
+	return mono_ns + (at - wall_ns);
+}
+
+int
+recording_follow(struct recording *rec, const struct recording_hooks *h)
+{
+	const struct clock *c = clock_system();
+	int64_t end_ns = recording_end_ns(rec, c), deadline_ns;
+
+	if (h->tick != NULL)
+		h->tick(h->ctx, NULL);
+	while (recording_stop == 0) {
+		/* Again after a signal: the same boundary, unless passed. */
+		deadline_ns = follow_deadline(c, rec->conf.interval_s);
+		if (deadline_ns == -1) {
+			warnx_msg("clock_gettime: %s", strerror(errno));
+			return EXIT_FAILURE;
+		}
+		if (deadline_ns > end_ns)
+			break;
+		if (c->sleep_until(c->ctx, deadline_ns) == -1) {
+			if (recording_woken(h) == 0)
+				continue;
+			return EXIT_FAILURE;
+		}
+		if (h->tick != NULL)
+			h->tick(h->ctx, NULL);
+	}
+	return EXIT_SUCCESS;
+}
+
+int
+recording_run(struct recording *rec, struct logsink log,
+    void (*after_tick)(void *ctx, struct recorder *r), void *ctx)
+{
+	const struct recording_hooks h = {after_tick, NULL, ctx};
+	struct errmsg err;
+
+	if (recording_open(rec, log, &err) == -1) {
+		warn_err(&err);
+		return EXIT_FAILURE;
+	}
+	return recording_loop(rec, &h);
 }
 
 void
