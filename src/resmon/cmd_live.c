@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <math.h>
@@ -18,10 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "datalock.h"
-#include "dayreader.h"
-#include "daytail.h"
 #include "errmsg.h"
+#include "live.h"
 #include "recorder.h"
 #include "recording.h"
 #include "resmon.h"
@@ -50,26 +47,6 @@ struct iface_view {
 struct linebuf {
 	char *s;
 	size_t len, cap;
-};
-
-enum follow_state {
-	FOLLOW_SHOWING, /* a fresh row */
-	FOLLOW_WAITING, /* no file yet, or no complete row in it */
-	FOLLOW_STALE,   /* the newest row is older than two intervals */
-	FOLLOW_FAILED,  /* the file could not be read */
-};
-
-/* Display-only mode: another recorder holds the folder; show its rows. */
-struct follow {
-	const char *data_dir;
-	int dirfd;
-	pid_t holder; /* 0 once nobody holds the folder */
-	struct daytail *dt;
-	struct row *row; /* the newest row read; NULL before one */
-	time_t step_s;   /* smallest step between rows seen; 0 before two */
-	char *file;      /* today's file, as shown */
-	enum follow_state state;
-	char note[ERRMSG_MAX]; /* what the screen says about the file */
 };
 
 struct live {
@@ -556,170 +533,25 @@ live_log(void *ctx, int level, const char *msg)
 	(void)snprintf(lv->log[lv->n_log++], sizeof(lv->log[0]), "%s", msg);
 }
 
-static int64_t
-cell_int(const struct dayrow *dr, size_t i)
-{
-	double v = dr->value[i];
-
-	if (isnan(v))
-		return ROW_EMPTY;
-	/* Past int64_t only in a hand-made file; shown as the largest. */
-	return v >= 9223372036854775807.0 ? INT64_MAX : (int64_t)v;
-}
-
-/* The day file's row as the recorder would have made it, to row_free(). */
-static struct row *
-follow_row_new(const struct dayheader *h, const struct dayrow *dr)
-{
-	struct colset *cs;
-	struct daydate date = {1970, 1, 1};
-	struct row *row;
-	size_t i;
-
-	(void)daydate_of(dr->t, &date);
-	cs = colset_new(&date);
-	/* The header's names passed dayreader_iface_name_ok(): 1-15 bytes. */
-	for (i = 0; i < h->n_ifaces; i++)
-		colset_add(cs, h->ifaces[i]);
-	row = row_new(cs, h->n_ifaces);
-	colset_unref(cs);
-	row->t = dr->t;
-	row->date = date;
-	if (!isnan(dr->value[DAYCOL_CPU]))
-		row->cpu_centi = (int)lround(dr->value[DAYCOL_CPU] * 100);
-	row->mem_total_kib = cell_int(dr, DAYCOL_MEM_TOTAL);
-	row->mem_free_kib = cell_int(dr, DAYCOL_MEM_FREE);
-	row->mem_available_kib = cell_int(dr, DAYCOL_MEM_AVAILABLE);
-	for (i = 0; i < h->n_ifaces; i++) {
-		row->net[i].rx_bps = cell_int(dr, DAYCOL_RX(i));
-		row->net[i].tx_bps = cell_int(dr, DAYCOL_TX(i));
-	}
-	return row;
-}
-
-/* Takes a row read from the file: new ones go into the histories. */
-static void
-follow_take(struct live *lv, struct row *row)
-{
-	struct follow *fw = lv->fw;
-	time_t step;
-
-	if (fw->row != NULL && row->t == fw->row->t) {
-		row_free(row);
-		return;
-	}
-	if (fw->row != NULL && row->t > fw->row->t) {
-		step = row->t - fw->row->t;
-		if (fw->step_s == 0 || step < fw->step_s)
-			fw->step_s = step;
-	}
-	row_free(fw->row);
-	fw->row = row;
-	live_take_row(lv, row);
-	if (!lv->tty)
-		live_print_line(lv, row);
-}
-
-/*
- * Reads the newest row of today's file (the day changes at midnight) and
- * sets the state and note. Returns the state.
- */
-static enum follow_state
-follow_read(struct live *lv, time_t now)
-{
-	struct follow *fw = lv->fw;
-	char date[DAYDATE_LEN + 1], *name;
-	const struct dayrow *dr;
-	struct daydate today;
-	struct errmsg err;
-	int fd, rc;
-
-	if (daydate_of(now, &today) == -1) {
-		(void)snprintf(fw->note, sizeof(fw->note),
-		    "the date of %lld is out of range", (long long)now);
-		return FOLLOW_FAILED;
-	}
-	daydate_format(&today, date);
-	free(fw->file);
-	fw->file = xasprintf("%s/%s.csv", fw->data_dir, date);
-	name = xasprintf("%s.csv", date);
-	fd = openat(fw->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	free(name);
-	if (fd == -1 && errno != ENOENT) {
-		(void)snprintf(fw->note, sizeof(fw->note), "%s: %s", fw->file,
-		    strerror(errno));
-		return FOLLOW_FAILED;
-	}
-	rc = fd == -1 ? 0 : daytail_read(fw->dt, fd, fw->file, &err);
-	if (fd != -1)
-		(void)close(fd);
-	if (rc == -1) {
-		(void)snprintf(fw->note, sizeof(fw->note), "%s", err.msg);
-		return FOLLOW_FAILED;
-	}
-	dr = fd == -1 ? NULL : daytail_row(fw->dt);
-	if (dr == NULL) {
-		(void)snprintf(fw->note, sizeof(fw->note),
-		    "waiting for rows in %s", fw->file);
-		return FOLLOW_WAITING;
-	}
-	follow_take(lv, follow_row_new(daytail_header(fw->dt), dr));
-	return FOLLOW_SHOWING;
-}
-
 /* Every interval: who holds the folder, the newest row, its age. */
 static void
 live_follow_tick(void *ctx, struct recorder *r)
 {
 	struct live *lv = ctx;
-	struct follow *fw = lv->fw;
-	enum follow_state was = fw->state;
-	time_t now = time(NULL), limit;
+	enum follow_state was = lv->fw->state;
+	const struct row *row;
 
 	(void)r;
-	fw->holder = datalock_holder(fw->dirfd);
-	fw->note[0] = '\0';
-	fw->state = follow_read(lv, now);
-	/* Twice the interval, as /api/v1/current: the recorder's own, once
-	 * two of its rows showed it, if longer than ours. */
-	limit = 2 * (fw->step_s > (time_t)lv->interval_s ? fw->step_s
-	                                                 : lv->interval_s);
-	if (fw->state == FOLLOW_SHOWING && now - fw->row->t > limit) {
-		fw->state = FOLLOW_STALE;
-		(void)snprintf(fw->note, sizeof(fw->note),
-		    "stale: the newest row is %lld s old",
-		    (long long)(now - fw->row->t));
+	row = follow_poll(lv->fw, lv->interval_s, time(NULL));
+	if (row != NULL) {
+		live_take_row(lv, row);
+		if (!lv->tty)
+			live_print_line(lv, row);
 	}
 	if (lv->tty)
-		live_draw(lv, fw->row);
-	else if (fw->state != was && fw->state != FOLLOW_SHOWING)
-		fprintf(stderr, "resmon: %s\n", fw->note);
-}
-
-/* Display-only mode on data_dir. Returns 0, or -1 after saying why. */
-static int
-follow_open(struct follow *fw, const char *data_dir)
-{
-	memset(fw, 0, sizeof(*fw));
-	fw->data_dir = data_dir;
-	fw->dirfd = open(data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fw->dirfd == -1) {
-		warnx_msg("%s: %s", data_dir, strerror(errno));
-		return -1;
-	}
-	fw->holder = datalock_holder(fw->dirfd);
-	fw->dt = daytail_new();
-	fw->state = FOLLOW_SHOWING; /* nothing said yet */
-	return 0;
-}
-
-static void
-follow_close(struct follow *fw)
-{
-	(void)close(fw->dirfd);
-	daytail_free(fw->dt);
-	row_free(fw->row);
-	free(fw->file);
+		live_draw(lv, lv->fw->row);
+	else if (lv->fw->state != was && lv->fw->state != FOLLOW_SHOWING)
+		fprintf(stderr, "resmon: %s\n", lv->fw->note);
 }
 
 static void
