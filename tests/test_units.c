@@ -62,6 +62,22 @@ test_units_kib_uses_iec_prefixes(void **state)
 	assert_kib(1023, "1.00 MiB"); /* three digits: never "1023 KiB" */
 }
 
+static void
+test_units_bytes_start_at_bytes(void **state)
+{
+	char buf[UNITS_LEN];
+
+	(void)state;
+	units_bytes(0, buf);
+	assert_string_equal(buf, "0 B");
+	units_bytes(999, buf);
+	assert_string_equal(buf, "999 B");
+	units_bytes(1536, buf);
+	assert_string_equal(buf, "1.50 KiB");
+	units_bytes(10485760, buf);
+	assert_string_equal(buf, "10.0 MiB");
+}
+
 int
 main(void)
 {
@@ -69,6 +85,7 @@ main(void)
 	    cmocka_unit_test(test_units_bps_uses_si_prefixes_and_three_digits),
 	    cmocka_unit_test(test_units_bps_shows_no_value_below_zero),
 	    cmocka_unit_test(test_units_kib_uses_iec_prefixes),
+	    cmocka_unit_test(test_units_bytes_start_at_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -48,3 +48,13 @@ units_kib(uint64_t kib, char buf[UNITS_LEN])
 	units_scale((double)kib, 1024, names, sizeof(names) / sizeof(names[0]),
 	    buf);
 }
+
+void
+units_bytes(uint64_t bytes, char buf[UNITS_LEN])
+{
+	static const char *const names[] = {"B", "KiB", "MiB", "GiB", "TiB",
+	    "PiB", "EiB"};
+
+	units_scale((double)bytes, 1024, names,
+	    sizeof(names) / sizeof(names[0]), buf);
+}

@@ -20,4 +20,7 @@ void units_bps(int64_t bps, char buf[UNITS_LEN]);
 /* "512 KiB", "1.50 MiB", "23.5 GiB" from KiB: IEC prefixes. Cannot fail. */
 void units_kib(uint64_t kib, char buf[UNITS_LEN]);
 
+/* "0 B", "999 B", "1.50 KiB", "12.3 MiB": a size in bytes, IEC. Cannot fail. */
+void units_bytes(uint64_t bytes, char buf[UNITS_LEN]);
+
 #endif

@@ -159,28 +159,6 @@ days_width(void)
 	return DEFAULT_WIDTH;
 }
 
-/* "0 B", "999 B", "1.50 KiB", "12.3 MiB", "456 GiB": IEC, as units_kib. */
-static void
-size_human(off_t size, char buf[UNITS_LEN])
-{
-	static const char *const names[] = {"B", "KiB", "MiB", "GiB", "TiB",
-	    "PiB"};
-	double v = size < 0 ? 0 : (double)size;
-	size_t i = 0;
-
-	/* 1023.5 KiB would print as "1024 KiB": move up a prefix instead. */
-	while (v >= 1023.5 && i + 1 < sizeof(names) / sizeof(names[0])) {
-		v /= 1024;
-		i++;
-	}
-	if (i == 0 || v >= 99.95)
-		(void)snprintf(buf, UNITS_LEN, "%.0f %s", v, names[i]);
-	else if (v >= 9.995)
-		(void)snprintf(buf, UNITS_LEN, "%.1f %s", v, names[i]);
-	else
-		(void)snprintf(buf, UNITS_LEN, "%.2f %s", v, names[i]);
-}
-
 /*
  * Writes s with every byte but printable ASCII as '?': names and
  * messages come from files, and must not drive the terminal.
@@ -266,7 +244,8 @@ print_table(const struct daylist *l, FILE *fp)
 			ellipsis = "\u2026";
 	}
 	for (i = 0; i < l->n; i++) {
-		size_human(l->days[i].size, size);
+		units_bytes(l->days[i].size < 0 ? 0 : (uint64_t)l->days[i].size,
+		    size);
 		n = (int)strlen(size);
 		size_w = n > size_w ? n : size_w;
 		if (l->days[i].summary != NULL) {
@@ -283,7 +262,7 @@ print_table(const struct daylist *l, FILE *fp)
 	         CLOCK_LEN + 2 + CLOCK_LEN + 2;
 	for (i = 0; i < l->n; i++) {
 		e = &l->days[i];
-		size_human(e->size, size);
+		units_bytes(e->size < 0 ? 0 : (uint64_t)e->size, size);
 		fprintf(fp, "%.*s  %*s  ", DAYDATE_LEN, e->name, size_w, size);
 		if (e->summary == NULL) {
 			/* Not cut to the width: the reason is the point. */
