@@ -104,46 +104,6 @@ put_num(char *buf, size_t cap, size_t used, const char *key, long long v)
 	return put_kv(buf, cap, used, key, num);
 }
 
-size_t
-ctlproto_format_status(const struct ctl_status *st, char *buf, size_t cap)
-{
-	size_t used = 3;
-
-	memcpy(buf, "ok\n", 3);
-	used = put_num(buf, cap, used, "recording", st->recording);
-	used = put_num(buf, cap, used, "interval_s", st->interval_s);
-	used = put_num(buf, cap, used, "since", (long long)st->since);
-	used = put_kv(buf, cap, used, "file", st->file);
-	used = put_num(buf, cap, used, "rows_written",
-	    (long long)st->rows_written);
-	used = put_num(buf, cap, used, "rows_dropped",
-	    (long long)st->rows_dropped);
-	used =
-	    put_num(buf, cap, used, "clock_steps", (long long)st->clock_steps);
-	used = put_num(buf, cap, used, "late_reads", (long long)st->late_reads);
-	used = put_num(buf, cap, used, "backlog", (long long)st->backlog);
-	used =
-	    put_num(buf, cap, used, "last_sample", (long long)st->last_sample);
-	used = put_kv(buf, cap, used, "last_error", st->last_error);
-	used = put_num(buf, cap, used, "pid", st->pid);
-	used = put_kv(buf, cap, used, "data_dir", st->data_dir);
-	buf[used++] = '\n';
-	buf[used] = '\0';
-	return used;
-}
-
-size_t
-ctlproto_format_error(const char *code, const char *msg, char *buf, size_t cap)
-{
-	size_t used = put_text(buf, cap, 0, "error ");
-
-	used = put_text(buf, cap, used, code);
-	used = put_kv(buf, cap, used, "", msg);
-	buf[used++] = '\n';
-	buf[used] = '\0';
-	return used;
-}
-
 enum ctl_field_type { CF_BOOL, CF_ULONG, CF_UINT, CF_TIME, CF_LONG, CF_TEXT };
 
 static const struct ctl_field {
@@ -171,6 +131,60 @@ static const struct ctl_field {
     F("data_dir", CF_TEXT, data_dir),
 #undef F
 };
+
+/* Reads field f of st as a number (any but CF_TEXT). */
+static long long
+ctl_get_number(const struct ctl_status *st, const struct ctl_field *f)
+{
+	const char *src = (const char *)st + f->offset;
+
+	switch (f->type) {
+	case CF_BOOL:
+		return *(const bool *)src;
+	case CF_UINT:
+		return *(const unsigned *)src;
+	case CF_TIME:
+		return (long long)*(const time_t *)src;
+	case CF_LONG:
+		return *(const long *)src;
+	default:
+		return (long long)*(const unsigned long *)src;
+	}
+}
+
+size_t
+ctlproto_format_status(const struct ctl_status *st, char *buf, size_t cap)
+{
+	const struct ctl_field *f;
+	size_t used = 3, i;
+
+	memcpy(buf, "ok\n", 3);
+	/* The table the parser reads by: both ends always agree. */
+	for (i = 0; i < sizeof(ctl_fields) / sizeof(ctl_fields[0]); i++) {
+		f = &ctl_fields[i];
+		if (f->type == CF_TEXT)
+			used = put_kv(buf, cap, used, f->key,
+			    (const char *)st + f->offset);
+		else
+			used = put_num(buf, cap, used, f->key,
+			    ctl_get_number(st, f));
+	}
+	buf[used++] = '\n';
+	buf[used] = '\0';
+	return used;
+}
+
+size_t
+ctlproto_format_error(const char *code, const char *msg, char *buf, size_t cap)
+{
+	size_t used = put_text(buf, cap, 0, "error ");
+
+	used = put_text(buf, cap, used, code);
+	used = put_kv(buf, cap, used, "", msg);
+	buf[used++] = '\n';
+	buf[used] = '\0';
+	return used;
+}
 
 /* Stores value into the field key names; unknown keys are skipped. */
 static int
