@@ -55,7 +55,7 @@ on_signal(int sig)
 		got_stop = sig;
 }
 
-static void
+static void __attribute__((format(printf, 2, 3)))
 logmsg(int level, const char *fmt, ...)
 {
 	va_list ap;
