@@ -24,6 +24,7 @@ PACKAGES=(
 	libcsv-dev:build
 	libjson-c-dev:build
 	libgd-dev:build
+	fonts-dejavu-core:build # plot labels: DejaVuSans.ttf by path
 	libcmocka-dev:build
 	libfcgi-dev:build
 	iproute2:test
