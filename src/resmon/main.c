@@ -24,6 +24,10 @@ static const struct command {
     {"live", cmd_live,
         "live   [-d DIR] [-i SECONDS] [--iface GLOB]... [--exclude GLOB]... "
         "[--for SECONDS] [--config FILE]"},
+    {"plot", cmd_plot,
+        "plot   DATE | --from DATE --to DATE [-d DIR] [-o FILE.png|-] "
+        "[--iface NAME]... [--panels cpu,mem,rx,tx] [--width PX] "
+        "[--height PX]"},
     {"record", cmd_record,
         "record [-d DIR] [-i SECONDS] [--iface GLOB]... [--exclude GLOB]... "
         "[--for SECONDS] [--config FILE]"},
