@@ -463,13 +463,19 @@ draw_series(struct plot *p, const struct series *ser, size_t n_ser, double max,
 static void
 draw_value_axis(struct plot *p, const struct plotaxis *ax, int top, int ph)
 {
-	int th = text_height(&p->pen, LABEL_PT), y, w;
+	int th = text_height(&p->pen, LABEL_PT), y, w, last = INT32_MAX;
 	size_t i;
 
 	for (i = 0; i < ax->n; i++) {
 		y = value_y(ax->tick[i].value, ax->max, top, ph);
 		gdImageLine(p->im, p->x0, y, p->x0 + p->pw - 1, y, p->grid);
+		/* On a low panel, labels only where they do not overlap. */
+		if (i + 1 < ax->n &&
+		    (last - y < th ||
+		        y - value_y(ax->max, ax->max, top, ph) < th))
+			continue;
 		w = text_width(&p->pen, LABEL_PT, ax->tick[i].label);
+		last = y;
 		y -= th / 2;
 		if (y < top - th / 2)
 			y = top - th / 2;
@@ -556,9 +562,8 @@ series_max(const struct plot *p, const struct series *ser, size_t n_ser)
 /* Panel title and its series' names in their colours, above the panel. */
 static void
 draw_header(struct plot *p, const char *title, const struct series *ser,
-    size_t n_ser, int y)
+    size_t n_ser, int x, int y)
 {
-	int x = p->x0;
 	size_t k;
 
 	text_draw(&p->pen, LABEL_PT, x, y, p->ink, title);
@@ -636,8 +641,10 @@ plot_draw(struct plot *p)
 	int th = text_height(&p->pen, LABEL_PT), head = th + 6;
 	int top = text_height(&p->pen, TITLE_PT) + 16, legend = 0;
 	int n_panels = 0, ph, y, bottom;
+	const struct series *hser;
+	const char *htitle = NULL;
 	double max;
-	size_t i, k;
+	size_t i, k, hn;
 
 	for (k = 0; k < p->n_iface; k++)
 		iface_colours(p->im, k, &rx[k]);
@@ -648,6 +655,10 @@ plot_draw(struct plot *p)
 	ph = ((int)o->height - top - legend - th - 10 -
 	         n_panels * (head + PANEL_GAP)) /
 	     n_panels;
+	if (ph < 3 * th) {
+		ph += head;
+		head = 0;
+	}
 	if (ph < 8)
 		ph = 8;
 	y = top;
@@ -655,11 +666,13 @@ plot_draw(struct plot *p)
 		if (!(o->panels & panels[i].bit))
 			continue;
 		y += head;
+		hser = NULL;
+		hn = 0;
 		memset(ser, 0, (p->n_iface + 2) * sizeof(*ser));
 		if (panels[i].bit == PLOT_CPU) {
 			ser[0].col = DAYCOL_CPU;
 			iface_colours(p->im, 0, &ser[0]);
-			draw_header(p, "CPU load", NULL, 0, y - head);
+			htitle = "CPU load";
 			/* Fixed 0-100 %: days compare at a glance. */
 			for (k = 0; k < 5; k++) {
 				ax.tick[k].value = 25.0 * (double)k;
@@ -679,7 +692,9 @@ plot_draw(struct plot *p)
 			ser[1].col = DAYCOL_MEM_FREE;
 			ser[1].name = "free";
 			iface_colours(p->im, 1, &ser[1]);
-			draw_header(p, "memory", ser, 2, y - head);
+			htitle = "memory";
+			hser = ser;
+			hn = 2;
 			ser[2].col = DAYCOL_MEM_TOTAL;
 			max = series_max(p, &ser[2], 1);
 			if (isnan(max))
@@ -695,7 +710,7 @@ plot_draw(struct plot *p)
 				                : DAYCOL_TX(p->iface[k]);
 				rx[k].name = NULL;
 			}
-			draw_header(p, panels[i].title, NULL, 0, y - head);
+			htitle = panels[i].title;
 			max = series_max(p, rx, p->n_iface);
 			plottick_bps(isnan(max) ? 0 : max,
 			    (size_t)(ph / 28 + 1), &ax);
@@ -703,6 +718,11 @@ plot_draw(struct plot *p)
 			draw_value_axis(p, &ax, y, ph);
 			draw_series(p, rx, p->n_iface, ax.max, y, ph);
 		}
+		/* Squeezed panels carry their titles inside, over the data. */
+		if (head > 0)
+			draw_header(p, htitle, hser, hn, p->x0, y - head);
+		else
+			draw_header(p, htitle, hser, hn, p->x0 + 4, y + 1);
 		gdImageRectangle(p->im, p->x0 - 1, y - 1, p->x0 + p->pw, y + ph,
 		    p->ink);
 		y += ph + PANEL_GAP;
