@@ -26,7 +26,9 @@ ctlserver_pollfds(const struct ctlserver *cs, struct pollfd *pfds)
 {
 	size_t i;
 
-	pfds[0] = (struct pollfd){cs->listen_fd, POLLIN, 0};
+	/* With every slot taken, new clients wait in the kernel's backlog. */
+	pfds[0] = (struct pollfd){cs->listen_fd,
+	    cs->n_clients < CTLSERVER_MAX_CLIENTS ? POLLIN : 0, 0};
 	for (i = 0; i < cs->n_clients; i++)
 		pfds[i + 1] = (struct pollfd){cs->clients[i].fd, POLLIN, 0};
 	return cs->n_clients + 1;
@@ -59,26 +61,20 @@ ctlserver_drop(struct ctlserver *cs, size_t i)
 	cs->clients[i] = cs->clients[--cs->n_clients];
 }
 
+/*
+ * Accepts while there is a slot. When all are taken, further clients wait
+ * in the listen backlog until one frees: slower, never refused.
+ */
 static void
 ctlserver_accept(struct ctlserver *cs, int64_t now_ms)
 {
-	char reply[128];
-	size_t len;
 	int fd;
 
-	while ((fd = accept4(cs->listen_fd, NULL, NULL,
-	            SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1) {
-		if (cs->n_clients == CTLSERVER_MAX_CLIENTS) {
-			len = ctlproto_format_error("failed",
-			    "too many clients, try again", reply,
-			    sizeof(reply));
-			ctlserver_send(fd, reply, len);
-			(void)close(fd);
-			continue;
-		}
+	while (cs->n_clients < CTLSERVER_MAX_CLIENTS &&
+	       (fd = accept4(cs->listen_fd, NULL, NULL,
+	            SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1)
 		cs->clients[cs->n_clients++] = (struct ctlclient){fd, {0}, 0,
 		    now_ms + CTLSERVER_TIMEOUT_MS, false};
-	}
 }
 
 /* Reads what client i sent; answers and closes once a line is whole. */
