@@ -390,7 +390,7 @@ iface_colours(gdImagePtr im, size_t k, struct series *s)
 
 	s->style = v;
 	s->line = mix(im, c, dark[v], light[v]);
-	s->envelope = mix(im, c, dark[v], light[v] + (1 - light[v]) * 0.72);
+	s->envelope = mix(im, c, dark[v], light[v] + (1 - light[v]) * 0.55);
 }
 
 static int
