@@ -186,6 +186,20 @@ conf_load(struct conf *cf, const char *path, struct errmsg *err)
 	return rc;
 }
 
+const char *
+conf_data_dir(const char *opt, const struct conf *cf)
+{
+	const char *env = getenv("RESMON_DATA_DIR");
+
+	if (opt != NULL)
+		return opt;
+	if (env != NULL && *env != '\0')
+		return env;
+	if (cf != NULL && cf->data_dir != NULL)
+		return cf->data_dir;
+	return CONF_DATA_DIR_BY_HAND;
+}
+
 void
 conf_free(struct conf *cf)
 {

@@ -42,6 +42,16 @@ int conf_load(struct conf *cf, const char *path, struct errmsg *err);
 int conf_add_globs(char ***list, size_t *n, const char *value,
     struct errmsg *err);
 
+/* The data folder run by hand when nothing names one (SPEC §2). */
+#define CONF_DATA_DIR_BY_HAND "./telemetry"
+
+/*
+ * The data folder in SPEC §6's order: opt (-d), then $RESMON_DATA_DIR,
+ * then cf's data_dir (cf may be NULL), then CONF_DATA_DIR_BY_HAND. The
+ * result lives as long as its source. Cannot fail.
+ */
+const char *conf_data_dir(const char *opt, const struct conf *cf);
+
 /* Frees what cf holds; the defaults stay. */
 void conf_free(struct conf *cf);
 

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "datearg.h"
 #include "dayreader.h"
 #include "errmsg.h"
@@ -24,7 +25,6 @@
 
 #define PROG "resmon-plot"
 #define EXIT_USAGE 2
-#define DEFAULT_DATA_DIR "./telemetry"
 #define HOST_MAX 256
 
 struct args {
@@ -234,7 +234,6 @@ main(int argc, char **argv)
 	struct errmsg err;
 	char host[HOST_MAX + 1], from[DAYDATE_LEN + 1], to[DAYDATE_LEN + 1];
 	char *out = NULL;
-	const char *env = getenv("RESMON_DATA_DIR");
 	int rc;
 
 	memset(&a, 0, sizeof(a));
@@ -244,9 +243,8 @@ main(int argc, char **argv)
 		free(a.ifaces);
 		return rc == -1 ? EXIT_SUCCESS : rc;
 	}
-	if (a.plot.data_dir == NULL)
-		a.plot.data_dir =
-		    env != NULL && *env != '\0' ? env : DEFAULT_DATA_DIR;
+	/* resmon plot passes -d; run directly, no config file is read. */
+	a.plot.data_dir = conf_data_dir(a.plot.data_dir, NULL);
 	a.plot.ifaces = a.ifaces;
 	a.plot.n_ifaces = a.n_ifaces;
 	if (gethostname(host, sizeof(host) - 1) == 0) {

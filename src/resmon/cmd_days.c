@@ -24,8 +24,6 @@
 #include "units.h"
 #include "xalloc.h"
 
-#define DEFAULT_DATA_DIR "./telemetry"
-#define CONF_PATH RESMON_SYSCONFDIR "/resmon/resmon.conf"
 #define DEFAULT_WIDTH 80
 /* "HH:MM:SS" of a time cell "YYYY-MM-DDTHH:MM:SS+hh:mm" */
 #define CLOCK_OFF 11
@@ -83,31 +81,6 @@ days_parse(int argc, char **argv, struct days_opts *o)
 		warnx_msg("days: unexpected argument \"%s\"", argv[optind]);
 		return EXIT_USAGE;
 	}
-	return 0;
-}
-
-/*
- * -d, then $RESMON_DATA_DIR, then data_dir of the config file when it
- * exists, then ./telemetry (SPEC §6). The file is read only when needed,
- * so -d works beside a broken one. Returns 0 or the exit status.
- */
-static int
-days_data_dir(struct days_opts *o, struct conf *cf)
-{
-	const char *env = getenv("RESMON_DATA_DIR");
-	struct errmsg err;
-
-	if (o->data_dir != NULL)
-		return 0;
-	if (env != NULL && *env != '\0') {
-		o->data_dir = env;
-		return 0;
-	}
-	if (conf_load(cf, CONF_PATH, &err) == -1 && err.code != ENOENT) {
-		warn_err(&err);
-		return err.code == EINVAL ? EXIT_USAGE : EXIT_FAILURE;
-	}
-	o->data_dir = cf->data_dir != NULL ? cf->data_dir : DEFAULT_DATA_DIR;
 	return 0;
 }
 
@@ -408,7 +381,7 @@ cmd_days(int argc, char **argv)
 	conf_init(&cf);
 	status = days_parse(argc, argv, &o);
 	if (status == 0)
-		status = days_data_dir(&o, &cf);
+		status = resmon_data_dir(o.data_dir, &cf, &o.data_dir);
 	if (status != 0)
 		goto done;
 	memset(&cache_err, 0, sizeof(cache_err));

@@ -12,8 +12,6 @@
 #include "resmon.h"
 #include "xalloc.h"
 
-#define DEFAULT_DATA_DIR "./telemetry"
-
 /* Whether argv gives -d: then neither environment nor config is read. */
 static bool
 has_data_dir(int argc, char **argv)
@@ -41,27 +39,21 @@ int
 cmd_plot(int argc, char **argv)
 {
 	const char *prog = getenv("RESMON_PLOT");
-	const char *env = getenv("RESMON_DATA_DIR");
 	const char *dir = NULL;
 	char **args = xcalloc((size_t)argc + 3, sizeof(*args));
 	struct conf cf;
-	bool conf_loaded = false;
-	int i, n = 0;
+	int i, n = 0, status;
 
 	if (prog == NULL || *prog == '\0')
 		prog = RESMON_LIBEXECDIR "/resmon-plot";
 	args[n++] = (char *)"resmon-plot";
+	conf_init(&cf);
 	if (!has_data_dir(argc, argv)) {
-		if (env != NULL && *env != '\0')
-			dir = env;
-		else {
-			if (resmon_conf_load(&cf) == -1) {
-				free(args);
-				return EXIT_USAGE;
-			}
-			conf_loaded = true;
-			dir = cf.data_dir != NULL ? cf.data_dir
-			                          : DEFAULT_DATA_DIR;
+		status = resmon_data_dir(NULL, &cf, &dir);
+		if (status != 0) {
+			conf_free(&cf);
+			free(args);
+			return status;
 		}
 		args[n++] = (char *)"-d";
 		args[n++] = (char *)dir;
@@ -71,8 +63,7 @@ cmd_plot(int argc, char **argv)
 	args[n] = NULL;
 	execv(prog, args);
 	warnx_msg("plot: %s: %s", prog, strerror(errno));
-	if (conf_loaded)
-		conf_free(&cf);
+	conf_free(&cf);
 	free(args);
 	return EXIT_FAILURE;
 }

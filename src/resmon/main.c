@@ -84,6 +84,23 @@ resmon_conf_load(struct conf *cf)
 }
 
 int
+resmon_data_dir(const char *opt, struct conf *cf, const char **dir)
+{
+	const char *env = getenv("RESMON_DATA_DIR");
+	struct errmsg err;
+
+	if (opt == NULL && (env == NULL || *env == '\0') &&
+	    conf_load(cf, RESMON_SYSCONFDIR "/resmon/resmon.conf", &err) ==
+	        -1 &&
+	    err.code != ENOENT) {
+		warn_err(&err);
+		return err.code == EINVAL ? EXIT_USAGE : EXIT_FAILURE;
+	}
+	*dir = conf_data_dir(opt, cf);
+	return 0;
+}
+
+int
 main(int argc, char **argv)
 {
 	size_t i;

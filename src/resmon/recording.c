@@ -16,8 +16,6 @@
 #include "parse.h"
 #include "resmon.h"
 
-#define DEFAULT_DATA_DIR "./telemetry"
-
 volatile sig_atomic_t recording_stop;
 
 static void
@@ -66,7 +64,7 @@ recording_parse(const char *cmd, int argc, char **argv, struct recording *rec)
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *config = NULL, *interval = NULL, *env;
+	const char *config = NULL, *interval = NULL;
 	char **ifaces = NULL, **excludes = NULL;
 	size_t n_ifaces = 0, n_excludes = 0;
 	struct errmsg err;
@@ -139,12 +137,7 @@ recording_parse(const char *cmd, int argc, char **argv, struct recording *rec)
 	replace_globs(&rec->conf.iface, &rec->conf.n_iface, ifaces, n_ifaces);
 	replace_globs(&rec->conf.exclude, &rec->conf.n_exclude, excludes,
 	    n_excludes);
-	env = getenv("RESMON_DATA_DIR");
-	if (rec->data_dir == NULL && env != NULL && *env != '\0')
-		rec->data_dir = env;
-	if (rec->data_dir == NULL)
-		rec->data_dir = rec->conf.data_dir != NULL ? rec->conf.data_dir
-		                                           : DEFAULT_DATA_DIR;
+	rec->data_dir = conf_data_dir(rec->data_dir, &rec->conf);
 	return 0;
 }
 

@@ -30,4 +30,13 @@ void warn_err(const struct errmsg *err);
 struct conf;
 int resmon_conf_load(struct conf *cf);
 
+/*
+ * The data folder of days and plot (SPEC §6): opt (-d), $RESMON_DATA_DIR,
+ * the config file's data_dir, ./telemetry. The file is read only when
+ * the first two name none, so -d works beside a broken one. cf, set up
+ * with conf_init(), is the caller's to conf_free(). Returns 0 with *dir
+ * set (valid while cf lives), or the exit status after printing why.
+ */
+int resmon_data_dir(const char *opt, struct conf *cf, const char **dir);
+
 #endif
