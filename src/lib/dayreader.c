@@ -82,65 +82,6 @@ dayreader_iface_name_ok(const char *s, size_t len)
 	return true;
 }
 
-static void
-on_cell(void *data, size_t len, void *ctx)
-{
-	struct dayrecord *rec = ctx;
-	size_t cap;
-
-	if (rec->n_cells == rec->cells_cap) {
-		cap = rec->cells_cap ? 2 * rec->cells_cap : 16;
-		rec->off = xreallocarray(rec->off, cap, sizeof(*rec->off));
-		rec->len = xreallocarray(rec->len, cap, sizeof(*rec->len));
-		rec->cells_cap = cap;
-	}
-	/* len is at most DAYLINE_MAX: cap cannot overflow. */
-	if (len + 1 > rec->text_cap - rec->text_len) {
-		cap = rec->text_cap ? 2 * rec->text_cap : 256;
-		while (cap - rec->text_len < len + 1)
-			cap *= 2;
-		rec->text = xreallocarray(rec->text, cap, 1);
-		rec->text_cap = cap;
-	}
-	if (len > 0)
-		memcpy(rec->text + rec->text_len, data, len);
-	rec->text[rec->text_len + len] = '\0';
-	rec->off[rec->n_cells] = rec->text_len;
-	rec->len[rec->n_cells] = len;
-	rec->text_len += len + 1;
-	rec->n_cells++;
-}
-
-static void
-on_row(int c, void *ctx)
-{
-	(void)c;
-	((struct dayrecord *)ctx)->ended = true;
-}
-
-void
-dayrecord_clear(struct dayrecord *rec)
-{
-	rec->text_len = 0;
-	rec->n_cells = 0;
-	rec->ended = false;
-}
-
-void
-dayrecord_free(struct dayrecord *rec)
-{
-	free(rec->text);
-	free(rec->off);
-	free(rec->len);
-	memset(rec, 0, sizeof(*rec));
-}
-
-const char *
-dayrecord_cell(const struct dayrecord *rec, size_t i)
-{
-	return rec->text + rec->off[i];
-}
-
 const char *
 dayloc_suffix(const struct dayloc *loc, char buf[DAYLOC_LEN])
 {
@@ -166,38 +107,6 @@ dayshow(const char *s, size_t len, char out[DAYSHOW_LEN])
 	}
 	out[n] = '\0';
 	return out;
-}
-
-/*
- * No cell of a day file holds a blank or a '\r' (names refuse white space,
- * the rest are numbers and times), so a line with one is refused whole,
- * before libcsv would trim the blanks off a cell or end a record at the
- * '\r'. Its is_space/is_term hooks would do the same from inside, but
- * cost an indirect call per byte: ~25 ms a 10 MB day against ~1 ms here.
- */
-int
-dayrecord_feed(struct csv_parser *csv, struct dayrecord *rec, const char *s,
-    size_t len, const struct dayloc *loc, struct errmsg *err)
-{
-	char at[DAYLOC_LEN];
-
-	if (memchr(s, '\r', len) != NULL)
-		return ERRMSG_SET(err, EINVAL,
-		    "%s%s: carriage return in line: lines end in \\n only",
-		    loc->name, dayloc_suffix(loc, at));
-	if (memchr(s, ' ', len) != NULL || memchr(s, '\t', len) != NULL)
-		return ERRMSG_SET(err, EINVAL,
-		    "%s%s: blank in line: cells hold no spaces or tabs",
-		    loc->name, dayloc_suffix(loc, at));
-	if (csv_parse(csv, s, len, on_cell, on_row, rec) == len)
-		return 0;
-	if (csv_error(csv) == CSV_EPARSE)
-		return ERRMSG_SET(err, EINVAL,
-		    "%s%s: bad quoting: a quote inside an unquoted cell or "
-		    "after a closing one",
-		    loc->name, dayloc_suffix(loc, at));
-	return ERRMSG_SET(err, ENOMEM, "%s%s: %s", loc->name,
-	    dayloc_suffix(loc, at), csv_strerror(csv_error(csv)));
 }
 
 static int
