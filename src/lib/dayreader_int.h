@@ -26,7 +26,8 @@ struct dayrecord {
 	size_t text_len, text_cap;
 	size_t *off, *len;
 	size_t n_cells, cells_cap;
-	bool ended; /* libcsv saw the record's end */
+	bool ended; /* the record's end was seen */
+	bool open;  /* libcsv is inside a quoted cell of it */
 };
 
 /*
@@ -51,11 +52,17 @@ const char *dayloc_suffix(const struct dayloc *loc, char buf[DAYLOC_LEN]);
  * Feeds one physical line s[0..len), its '\n' included, to csv, whose
  * cells go to rec; rec->ended tells whether the record ended with it (a
  * quoted line break continues it). Refuses a '\r' or a blank anywhere in
- * the line first: no cell of a day file holds one. Returns 0, or -1 with
- * err set: EINVAL "NAME:LINE: problem", or ENOMEM from libcsv.
+ * the line first: no cell of a day file holds one. A line that starts a
+ * record and holds no quote is cut by hand, with the cells libcsv would
+ * give. Returns 0, or -1 with err set: EINVAL "NAME:LINE: problem", or
+ * ENOMEM from libcsv.
  */
 int dayrecord_feed(struct csv_parser *csv, struct dayrecord *rec, const char *s,
     size_t len, const struct dayloc *loc, struct errmsg *err);
+
+/* The same with every line through libcsv, the parser of record: tests. */
+int dayrecord_feed_csv(struct csv_parser *csv, struct dayrecord *rec,
+    const char *s, size_t len, const struct dayloc *loc, struct errmsg *err);
 
 /* Forgets the cells, keeping the memory for the next record. */
 void dayrecord_clear(struct dayrecord *rec);
