@@ -1,8 +1,9 @@
-/* test_dayrecord.c - lines cut by hand give libcsv's cells, line by line */
+/* test_dayrecord.c - a line to cells (by hand as libcsv would) to a row */
 /* SPDX-License-Identifier: MIT */
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 
 #include <csv.h>
 
+#include "dayreader.h"
 #include "dayreader_int.h"
 #include "errmsg.h"
 #include "testutil.h"
@@ -268,6 +270,65 @@ test_dayrecord_refuses_blank_and_carriage_return_on_both_paths(void **state)
 	side_free(&s);
 }
 
+/* Parses line as a row of a day file with header "time,...,eth0". */
+static int
+parse_row(const char *line, double *value, struct errmsg *err)
+{
+	static char eth0[] = "eth0";
+	static char *names[] = {eth0};
+	const struct dayheader hdr = {1, names};
+	const struct dayloc loc = {"t.csv", 2, 0};
+	const char *cell[7];
+	struct side s;
+	time_t t;
+	int off, rc;
+
+	side_init(&s);
+	assert_int_equal(
+	    dayrecord_feed(&s.csv, &s.rec, line, strlen(line), &loc, &s.err),
+	    0);
+	assert_int_equal(s.rec.n_cells, 7);
+	rc = dayrow_parse(&s.rec, &hdr, &loc, cell, value, &t, &off, err);
+	side_free(&s);
+	return rc;
+}
+
+static void
+test_dayrecord_row_takes_numbers_up_to_2_to_the_64_minus_1(void **state)
+{
+	double value[7];
+	struct errmsg err;
+
+	(void)state;
+	/* 19 digits take the short loop, 20 the checked one. */
+	assert_int_equal(
+	    parse_row("2026-11-27T13:05:01+04:00,1.5,"
+	              "9999999999999999999,0,"
+	              "18446744073709551615,,00000000000000000007\n",
+	        value, &err),
+	    0);
+	assert_true(value[2] == 9999999999999999999.0);
+	assert_true(value[3] == 0.0);
+	assert_true(value[4] == 18446744073709551615.0);
+	assert_true(isnan(value[5]));
+	assert_true(value[6] == 7.0);
+	assert_int_equal(parse_row("2026-11-27T13:05:01+04:00,1.5,1,2,"
+	                           "18446744073709551616,5,6\n",
+	                     value, &err),
+	    -1);
+	assert_string_equal(err.msg,
+	    "t.csv:2: bad mem_available_kib \"18446744073709551616\"");
+	assert_int_equal(parse_row("2026-11-27T13:05:01+04:00,1.5,1,2,3,5,"
+	                           "1x\n",
+	                     value, &err),
+	    -1);
+	assert_string_equal(err.msg, "t.csv:2: bad net_tx_bps:eth0 \"1x\"");
+	assert_int_equal(parse_row("2026-11-27T13:05:01+04:00,1.5,1,2,3,5,"
+	                           "+1\n",
+	                     value, &err),
+	    -1);
+}
+
 int
 main(void)
 {
@@ -279,6 +340,8 @@ main(void)
 	    cmocka_unit_test(test_dayrecord_cuts_quote_free_lines_itself),
 	    cmocka_unit_test(
 	        test_dayrecord_refuses_blank_and_carriage_return_on_both_paths),
+	    cmocka_unit_test(
+	        test_dayrecord_row_takes_numbers_up_to_2_to_the_64_minus_1),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
