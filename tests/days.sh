@@ -169,7 +169,8 @@ check "\$RESMON_DATA_DIR names the folder without -d" \
 mkdir "$tmp/empty"
 RESMON_DATA_DIR=$data "$RESMON" days -d "$tmp/empty" --json >"$tmp/env"
 check "-d wins over \$RESMON_DATA_DIR; an empty folder is []" \
-    test "$(cat "$tmp/env")" = "[]"
+    python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1])) != [])' \
+    "$tmp/env"
 
 "$RESMON" days -d "$data" --frobnicate >/dev/null 2>"$tmp/err"
 rc=$?

@@ -11,6 +11,7 @@
 
 #include <json-c/json.h>
 
+#include "apijson.h"
 #include "conf.h"
 #include "ctlproto.h"
 #include "ctlsock.h"
@@ -56,33 +57,8 @@ print_human(const struct ctl_status *st)
 static void
 print_json(const struct ctl_status *st)
 {
-	json_object *o = json_object_new_object();
+	json_object *o = apijson_status(st);
 
-	json_object_object_add(o, "recording",
-	    json_object_new_boolean(st->recording));
-	json_object_object_add(o, "interval_s",
-	    json_object_new_int64(st->interval_s));
-	json_object_object_add(o, "since",
-	    st->since ? json_object_new_int64(st->since) : NULL);
-	json_object_object_add(o, "file",
-	    st->file[0] ? json_object_new_string(st->file) : NULL);
-	json_object_object_add(o, "rows_written",
-	    json_object_new_int64((int64_t)st->rows_written));
-	json_object_object_add(o, "rows_dropped",
-	    json_object_new_int64((int64_t)st->rows_dropped));
-	json_object_object_add(o, "backlog",
-	    json_object_new_int64((int64_t)st->backlog));
-	json_object_object_add(o, "clock_steps",
-	    json_object_new_int64((int64_t)st->clock_steps));
-	json_object_object_add(o, "late_reads",
-	    json_object_new_int64((int64_t)st->late_reads));
-	json_object_object_add(o, "last_sample",
-	    st->last_sample ? json_object_new_int64(st->last_sample) : NULL);
-	json_object_object_add(o, "last_error",
-	    st->last_error[0] ? json_object_new_string(st->last_error) : NULL);
-	json_object_object_add(o, "pid", json_object_new_int64(st->pid));
-	json_object_object_add(o, "data_dir",
-	    json_object_new_string(st->data_dir));
 	puts(json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);

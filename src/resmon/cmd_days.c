@@ -15,6 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
+#include "apijson.h"
 #include "conf.h"
 #include "daylist.h"
 #include "daysummary.h"
@@ -256,116 +259,16 @@ print_table(const struct daylist *l, FILE *fp)
 	}
 }
 
-/* Length of the valid UTF-8 sequence at s (n > 0 bytes left), or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	uint32_t cp;
-	size_t len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and beyond U+10FFFF are not UTF-8. */
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
-/*
- * Writes s as a JSON string (RFC 8259): quotes, backslashes and control
- * bytes escaped, a byte that is not UTF-8 (a name is any bytes the
- * kernel took) as U+FFFD, so the output always parses.
- */
-static void
-put_json_string(const char *s, FILE *fp)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), len;
-
-	fputc('"', fp);
-	while (n > 0) {
-		len = 1;
-		if (*p == '"' || *p == '\\')
-			fprintf(fp, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(fp, "\\u%04x", *p);
-		else if ((len = utf8_len(p, n)) == 0) {
-			fputs("\\ufffd", fp);
-			len = 1;
-		} else
-			fwrite(p, 1, len, fp);
-		p += len;
-		n -= len;
-	}
-	fputc('"', fp);
-}
-
-static void
-put_json_time(const char *time_cell, FILE *fp)
-{
-	if (time_cell[0] == '\0')
-		fputs("null", fp);
-	else
-		put_json_string(time_cell, fp);
-}
-
 static void
 print_json(const struct daylist *l, FILE *fp)
 {
-	const struct daysummary *s;
-	const struct dayentry *e;
-	char date[DAYDATE_LEN + 1];
-	size_t i, j;
+	struct json_object *o = apijson_daylist(l);
 
-	fputc('[', fp);
-	for (i = 0; i < l->n; i++) {
-		e = &l->days[i];
-		s = e->summary;
-		daydate_format(&e->date, date);
-		fprintf(fp, "%s\n  {\"date\": \"%s\", \"size_bytes\": %lld, ",
-		    i > 0 ? "," : "", date, (long long)e->size);
-		if (s == NULL) {
-			fputs("\"rows\": null, \"first_time\": null, "
-			      "\"last_time\": null, \"interfaces\": null, "
-			      "\"error\": ",
-			    fp);
-			put_json_string(e->err.msg, fp);
-			fputc('}', fp);
-			continue;
-		}
-		fprintf(fp, "\"rows\": %ld, \"first_time\": ", s->rows);
-		put_json_time(s->first_time, fp);
-		fputs(", \"last_time\": ", fp);
-		put_json_time(s->last_time, fp);
-		fputs(", \"interfaces\": [", fp);
-		for (j = 0; j < s->n_ifaces; j++) {
-			if (j > 0)
-				fputs(", ", fp);
-			put_json_string(s->ifaces[j], fp);
-		}
-		fputs("]}", fp);
-	}
-	fputs(l->n > 0 ? "\n]\n" : "]\n", fp);
+	fputs(json_object_to_json_string_ext(o,
+	          JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE),
+	    fp);
+	fputc('\n', fp);
+	json_object_put(o);
 }
 
 int
