@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # quickstart.sh - install what resmon needs, build it, and run it or test it
 #
-#   ./quickstart.sh          install build deps, build in ./build, run the quick start
+#   ./quickstart.sh          install build deps, build in ./build, run resmond,
+#                            resmon-fcgi and nginx on 127.0.0.1:5555 until Ctrl-C
 #   ./quickstart.sh test     install build + test deps, build with --enable-werror,
 #                            run `make check` and `make check-slow`, end with
 #                            "N passed, N failed[, N skipped]"
@@ -10,7 +11,8 @@
 #                            and print the same closing line (used by .ci/run)
 #
 # Environment: RESMON_DATA_DIR (data folder, default ./telemetry),
-# RESMON_PORT (reserved for the API, not used yet).
+# RESMON_PORT (the API's port on 127.0.0.1, default 5555); see
+# scripts/resmon-stack for the rest.
 set -euo pipefail
 
 # Every Debian package resmon needs, in this one list: NAME:WHEN, where
@@ -27,6 +29,10 @@ PACKAGES=(
 	fonts-dejavu-core:build # plot labels: DejaVuSans.ttf by path
 	libcmocka-dev:build
 	libfcgi-dev:build
+	nginx:build # serves the API, the day files and the plots
+	curl:build  # scripts/resmon-stack waits for the API with it
+	prometheus:test # promtool check metrics on /metrics
+	wrk:test        # load on the API (tests/slow/api_faults.sh)
 	iproute2:test
 	faketime:test
 	tmux:test
@@ -215,29 +221,12 @@ run_tests() {
 }
 
 run_quickstart() {
-	local data_dir=${RESMON_DATA_DIR:-./telemetry}
-	local resmon=$BUILD_DIR/src/resmon/resmon
-	local -a cmd
-
 	install_missing build
-	build
-	[[ -x $resmon ]] || die "$resmon was not built (the resmon program is not in this tree yet)"
-	if [[ -n ${RESMON_PORT:-} ]]; then
-		say "RESMON_PORT=$RESMON_PORT is reserved for the HTTP API, which is not built yet; ignored"
-	fi
-	mkdir -p -- "$data_dir"
-
-	# ---- the quick start's foreground command: change this line when the
-	# ---- API stack (recorder + worker + nginx) lands.
-	cmd=("$resmon" live -d "$data_dir")
-
-	if ! "$resmon" live --help >/dev/null 2>&1; then
-		say "note: 'resmon live' is not implemented yet; running 'resmon record' instead"
-		cmd=("$resmon" record -d "$data_dir")
-	fi
-	say "data folder: $data_dir (one CSV per day); Ctrl-C stops"
-	say "running: ${cmd[*]}"
-	exec "${cmd[@]}"
+	build || die "build failed"
+	# The whole stack in the foreground: resmond records into
+	# ./telemetry, resmon-fcgi answers behind nginx on 127.0.0.1:5555.
+	export RESMON_BUILD_DIR=$PWD/$BUILD_DIR
+	exec scripts/resmon-stack run
 }
 
 usage() {
