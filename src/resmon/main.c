@@ -20,6 +20,9 @@ static const struct command {
 	int (*run)(int argc, char **argv);
 	const char *usage;
 } commands[] = {
+    {"clean", cmd_clean,
+        "clean  DIR... --older-than AGE [--atime] [--exclude GLOB]... "
+        "[--force] [--dry-run] [-v] [--config FILE]"},
     {"days", cmd_days, "days   [-d DIR] [--json]"},
     {"live", cmd_live,
         "live   [-d DIR] [-i SECONDS] [--iface GLOB]... [--exclude GLOB]... "

@@ -9,6 +9,7 @@
 extern int verbose;
 
 /* Each command gets argv from its own name on and returns the exit status. */
+int cmd_clean(int argc, char **argv);
 int cmd_days(int argc, char **argv);
 int cmd_live(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
