@@ -339,8 +339,8 @@ test_apitoken_check_refuses_bad_content(void **state)
 	    TOKEN_A " ",
 	    TOKEN_A "0",
 	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\n",
-	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg"
-	    "\n",
+	    ("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg"
+	     "\n"),
 	    " 123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 	};
 	size_t i;
