@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,8 @@
 
 #include <gd.h>
 
+#include "dayreader.h"
+#include "dayreduce.h"
 #include "errmsg.h"
 #include "testutil.h"
 #include "timestamp.h"
@@ -37,6 +40,8 @@ struct gen {
 	size_t n_ifaces;
 	time_t spike_t; /* cpu 100 and eth0 rx 1e9 at this row; 0 none */
 	time_t gap_from, gap_to; /* no rows in [gap_from, gap_to) */
+	time_t slow_from;        /* from here rows every slow_step_s */
+	int slow_step_s;
 };
 
 static void
@@ -54,7 +59,9 @@ write_day(const char *dir, const char *date, const struct gen *g)
 	for (i = 0; i < g->n_ifaces; i++)
 		fprintf(fp, ",net_rx_bps:eth%zu,net_tx_bps:eth%zu", i, i);
 	fputc('\n', fp);
-	for (t = g->from; t < g->to; t += g->step_s) {
+	for (t = g->from; t<g->to; t += g->slow_step_s> 0 && t >= g->slow_from
+	                      ? g->slow_step_s
+	                      : g->step_s) {
 		if (t >= g->gap_from && t < g->gap_to)
 			continue;
 		assert_int_equal(timestamp_format(t, ts, NULL), 0);
@@ -519,6 +526,325 @@ test_plot_refuses_bad_sizes_and_ranges(void **state)
 	assert_int_equal(panels, PLOT_CPU | PLOT_TX);
 }
 
+/* --- reading a day in two halves ---------------------------------------- */
+
+/*
+ * Where dayreader_read_halves cuts: after the first '\n' at or past the
+ * middle of the rows' bytes. With rows of one length L, the second half
+ * starts at row floor(rows / 2) + 1 (0-based); this finds the offset
+ * and time of that row in the file at path, so a test can check that
+ * what it put there is at the cut.
+ */
+static size_t
+cut_at(const char *path, time_t *t)
+{
+	char *text, *nl;
+	size_t size, from, mid, cut;
+	int off;
+
+	text = testutil_read_file(path, &size);
+	nl = memchr(text, '\n', size);
+	assert_non_null(nl);
+	from = (size_t)(nl - text) + 1;
+	mid = from + (size - from) / 2;
+	nl = memchr(text + mid, '\n', size - mid);
+	assert_non_null(nl);
+	cut = (size_t)(nl - text) + 1;
+	assert_true(cut + TIMESTAMP_LEN < size);
+	assert_int_equal(timestamp_parse(text + cut, TIMESTAMP_LEN, t, &off),
+	    0);
+	free(text);
+	return cut;
+}
+
+/* Overwrites len bytes of path at offset at: lengths and the cut stay. */
+static void
+patch_file(const char *path, size_t at, const char *bytes, size_t len)
+{
+	char *text;
+	size_t size;
+
+	text = testutil_read_file(path, &size);
+	assert_true(at + len <= size);
+	memcpy(text + at, bytes, len);
+	testutil_write_file(path, text, size);
+	free(text);
+}
+
+static void
+assert_same_picture(gdImagePtr a, gdImagePtr b)
+{
+	int x, y, ra, ga, ba, rb, gb, bb;
+
+	assert_int_equal(gdImageSX(a), gdImageSX(b));
+	assert_int_equal(gdImageSY(a), gdImageSY(b));
+	for (y = 0; y < gdImageSY(a); y++)
+		for (x = 0; x < gdImageSX(a); x++) {
+			rgb(a, x, y, &ra, &ga, &ba);
+			rgb(b, x, y, &rb, &gb, &bb);
+			if (ra != rb || ga != gb || ba != bb)
+				fail_msg("pixel %d,%d differs", x, y);
+		}
+}
+
+/* The buckets of one read and of two halves: the same to the last bit
+ * but for the means' sums, added in another order. */
+static void
+assert_same_reduction(const char *path, time_t start, size_t n)
+{
+	struct dayreduce *r[2];
+	struct dayreader_stats st[2];
+	struct dayreduce_stat a, b;
+	struct errmsg err;
+	size_t col, i, n_cols;
+	int k, fd;
+
+	for (k = 0; k < 2; k++) {
+		r[k] = dayreduce_new(start, start + 86400, n, &err);
+		assert_non_null(r[k]);
+		dayreduce_set_threads(r[k], (unsigned)k + 1);
+		fd = open(path, O_RDONLY);
+		assert_true(fd >= 0);
+		if (dayreduce_read(r[k], fd, path, &st[k], &err) == -1)
+			fail_msg("dayreduce_read: %s", err.msg);
+		close(fd);
+	}
+	assert_int_equal(st[0].rows, st[1].rows);
+	assert_int_equal(st[0].valid_end, st[1].valid_end);
+	assert_int_equal(st[0].torn_tail, st[1].torn_tail);
+	assert_int_equal(st[0].first_t, st[1].first_t);
+	assert_int_equal(st[0].last_t, st[1].last_t);
+	assert_int_equal(st[0].last_utcoff_s, st[1].last_utcoff_s);
+	n_cols = DAYCOL_COUNT(dayreduce_n_ifaces(r[0]));
+	assert_int_equal(dayreduce_n_ifaces(r[1]), dayreduce_n_ifaces(r[0]));
+	for (col = 0; col < n_cols; col++)
+		for (i = 0; i < n; i++) {
+			assert_int_equal(dayreduce_get(r[0], col, i, &a),
+			    dayreduce_get(r[1], col, i, &b));
+			assert_int_equal(a.n, b.n);
+			if (a.n == 0)
+				continue;
+			assert_true(a.min == b.min && a.max == b.max);
+			assert_true(fabs(a.mean - b.mean) <=
+			            1e-9 * fabs(a.mean) + 1e-12);
+		}
+	dayreduce_free(r[0]);
+	dayreduce_free(r[1]);
+}
+
+/* Plots the day with one thread and with two: the same picture. */
+static void
+assert_same_plot(const char *dir, int y, int m, int d)
+{
+	struct plot_opts o;
+	gdImagePtr one, two;
+
+	opts_for(&o, dir, y, m, d);
+	o.threads = 1;
+	one = render(dir, &o);
+	o.threads = 2;
+	two = render(dir, &o);
+	assert_same_picture(one, two);
+	gdImageDestroy(one);
+	gdImageDestroy(two);
+}
+
+struct half_seen {
+	long rows;
+	time_t first, last;
+	long lineno; /* of the last row */
+};
+
+static int
+half_row(void *ctx, const struct dayrow *row, struct errmsg *err)
+{
+	struct half_seen *h = ctx;
+
+	(void)err;
+	if (h->rows++ == 0)
+		h->first = row->t;
+	h->last = row->t;
+	h->lineno = row->lineno;
+	return 0;
+}
+
+/* Reads path in halves: they must meet at the rows before and at t. */
+static void
+assert_halves_meet_at(const char *path, time_t before, time_t t, long rows)
+{
+	struct half_seen a = {0}, b = {0};
+	struct dayreader_consumer first = {NULL, half_row, &a};
+	struct dayreader_consumer second = {NULL, half_row, &b};
+	struct dayreader_stats st;
+	struct errmsg err;
+	int fd = open(path, O_RDONLY);
+
+	assert_true(fd >= 0);
+	if (dayreader_read_halves(fd, path, &first, &second, &st, &err) == -1)
+		fail_msg("dayreader_read_halves: %s", err.msg);
+	close(fd);
+	assert_int_equal(a.last, before);
+	assert_int_equal(b.first, t);
+	assert_int_equal(a.rows + b.rows, rows);
+	assert_int_equal(st.rows, rows);
+	assert_int_equal(a.lineno, a.rows + 1); /* the header is line 1 */
+	assert_int_equal(b.lineno, 0);          /* not known in that half */
+}
+
+static void
+test_plot_reads_gaps_at_the_cut_as_one_pass_would(void **state)
+{
+	const char *dir = *state;
+	char *path = xasprintf("%s/2026-11-27.csv", dir);
+	struct gen g = {0};
+	time_t t, s;
+	long rows;
+
+	testutil_set_tz("UTC");
+	g.from = midnight_of(2026, 11, 27);
+	g.to = g.from + 86400;
+	g.step_s = 1;
+	g.n_ifaces = 2;
+	/*
+	 * 600 s without rows, ending at the cut: of 85,800 rows the second
+	 * half starts at row 42,901, the first after the gap.
+	 */
+	g.gap_from = g.from + 42901;
+	g.gap_to = g.gap_from + 600;
+	write_day(dir, "2026-11-27", &g);
+	(void)cut_at(path, &t);
+	assert_int_equal(t, g.gap_to);
+	assert_halves_meet_at(path, g.gap_from - 1, g.gap_to, 85800);
+	assert_same_reduction(path, g.from, 1502);
+	assert_same_plot(dir, 2026, 11, 27);
+	/*
+	 * Rows every second, then every 3 s from the cut on: a step more
+	 * than twice the one before, which breaks the line right there.
+	 * With s rows before, the second half starts at row
+	 * floor(rows / 2) + 1: find the s that puts it at s.
+	 */
+	g.gap_from = g.gap_to = 0;
+	g.slow_step_s = 3;
+	for (s = 20000; s < 23000; s++) {
+		rows = (long)s + (86400 - (long)s + 2) / 3;
+		if (rows / 2 + 1 == s)
+			break;
+	}
+	assert_true(s < 23000);
+	g.slow_from = g.from + s;
+	write_day(dir, "2026-11-27", &g);
+	(void)cut_at(path, &t);
+	assert_int_equal(t, g.slow_from);
+	assert_halves_meet_at(path, g.slow_from - 1, g.slow_from, rows);
+	assert_same_reduction(path, g.from, 1502);
+	assert_same_plot(dir, 2026, 11, 27);
+	/* A single row after the cut, then nothing for an hour. */
+	g.slow_step_s = 0;
+	g.gap_from = g.slow_from + 1;
+	g.gap_to = g.gap_from + 3600;
+	g.to = g.from + 86400;
+	write_day(dir, "2026-11-27", &g);
+	assert_same_reduction(path, g.from, 1502);
+	assert_same_plot(dir, 2026, 11, 27);
+	free(path);
+}
+
+/* The message of plotting the day in dir with threads. */
+static void
+plot_error(const char *dir, unsigned threads, struct errmsg *err)
+{
+	char *out = xasprintf("%s/out.png", dir);
+	struct plot_opts o;
+	int fd;
+
+	opts_for(&o, dir, 2026, 11, 27);
+	o.threads = threads;
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(plot_write(&o, fd, err), -1);
+	close(fd);
+	free(out);
+}
+
+static void
+assert_same_error(const char *dir, const char *words)
+{
+	struct errmsg one, two;
+
+	plot_error(dir, 1, &one);
+	plot_error(dir, 2, &two);
+	assert_int_equal(one.code, two.code);
+	assert_string_equal(one.msg, two.msg);
+	if (strstr(one.msg, words) == NULL)
+		fail_msg("\"%s\" lacks \"%s\"", one.msg, words);
+}
+
+/* The length of path's rows, which write_day makes all alike. */
+static size_t
+row_len(const char *path)
+{
+	char *text, *a, *b;
+	size_t size, len;
+
+	text = testutil_read_file(path, &size);
+	a = memchr(text, '\n', size);
+	assert_non_null(a);
+	b = memchr(a + 1, '\n', size - (size_t)(a + 1 - text));
+	assert_non_null(b);
+	len = (size_t)(b - a);
+	free(text);
+	return len;
+}
+
+static void
+test_plot_reports_a_bad_half_as_one_pass_would(void **state)
+{
+	const char *dir = *state;
+	char *path = xasprintf("%s/2026-11-27.csv", dir);
+	char ts[TIMESTAMP_LEN + 1];
+	struct gen g = {0};
+	size_t cut, len;
+	time_t t;
+	int fd;
+
+	testutil_set_tz("UTC");
+	g.from = midnight_of(2026, 11, 27);
+	g.to = g.from + 86400;
+	g.step_s = 2;
+	g.n_ifaces = 1;
+	write_day(dir, "2026-11-27", &g);
+	cut = cut_at(path, &t);
+	len = row_len(path);
+	/* Rows end ",1000,500\n"; the patches keep their length. */
+	/* A bad cell ten rows into the second half, whose lines are
+	 * known only by counting the first. */
+	patch_file(path, cut + 11 * len - 4, "5x0", 3);
+	assert_same_error(dir, "bad net_tx_bps:eth0 \"5x0\"");
+	/* The first row after the cut no later than the one before it. */
+	write_day(dir, "2026-11-27", &g);
+	assert_int_equal(timestamp_format(t - g.step_s, ts, NULL), 0);
+	patch_file(path, cut, ts, TIMESTAMP_LEN);
+	assert_same_error(dir, "is not after the previous row's");
+	/* A row a cell short just before the cut. */
+	write_day(dir, "2026-11-27", &g);
+	patch_file(path, cut - 5, "5", 1);
+	assert_same_error(dir, "6 cells, header has 7");
+	/* A quote opened in the last row before the cut, never closed: the
+	 * record runs on past the longest line taken. */
+	write_day(dir, "2026-11-27", &g);
+	patch_file(path, cut - 4, "\"", 1);
+	assert_same_error(dir, "line longer than");
+	/* A torn last line is left out by both. */
+	write_day(dir, "2026-11-27", &g);
+	fd = open(path, O_WRONLY | O_APPEND);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "2026-11-27T23:59:59+00:00,99", 28), 28);
+	assert_int_equal(close(fd), 0);
+	assert_same_reduction(path, g.from, 1502);
+	assert_same_plot(dir, 2026, 11, 27);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -547,6 +873,12 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_plot_refuses_bad_sizes_and_ranges, testutil_setup_tmpdir,
 	        testutil_teardown_tmpdir),
+	    cmocka_unit_test_setup_teardown(
+	        test_plot_reads_gaps_at_the_cut_as_one_pass_would,
+	        testutil_setup_tmpdir, testutil_teardown_tmpdir),
+	    cmocka_unit_test_setup_teardown(
+	        test_plot_reports_a_bad_half_as_one_pass_would,
+	        testutil_setup_tmpdir, testutil_teardown_tmpdir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

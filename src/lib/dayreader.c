@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,17 +43,29 @@ static const char rx_prefix[] = "net_rx_bps:";
 static const char tx_prefix[] = "net_tx_bps:";
 #define PREFIX_LEN (sizeof(rx_prefix) - 1)
 
+/* One pass over some lines of a file: the whole, a header or a half. */
 struct reader {
+	int fd;
 	const char *name;
 	const struct dayreader_consumer *consumer;
 	struct dayreader_stats *st;
 	struct errmsg *err;
+	struct csv_parser csv;
+	bool csv_ok;
 	struct dayrecord rec;
-	struct dayheader hdr;
-	size_t n_cols; /* 0 until the header has been read */
+	struct dayheader own_hdr;    /* the header, when read here */
+	const struct dayheader *hdr; /* &own_hdr, or another reader's */
+	size_t n_cols;               /* 0 until the header has been read */
 	const char **cell;
 	double *value;
 	char prev_time[TIMESTAMP_LEN + 1];
+	off_t from, to;   /* the bytes to read, from a line's start */
+	off_t size;       /* the file's: a short line ending there is torn */
+	long line_base;   /* number of the line at from; 0 unknown */
+	bool header_only; /* stop after the header; then line_base is the
+	                     next line's */
+	bool open;        /* a quote was still open at to */
+	int rc;           /* of a read on another thread */
 };
 
 bool
@@ -350,14 +363,22 @@ dayrow_parse(const struct dayrecord *rec, const struct dayheader *hdr,
 	return 0;
 }
 
+/* Takes hdr, read here or by another reader, for the rows that follow. */
+static void
+reader_use_header(struct reader *r, const struct dayheader *hdr)
+{
+	r->hdr = hdr;
+	r->n_cols = DAYCOL_COUNT(hdr->n_ifaces);
+	r->cell = xreallocarray(NULL, r->n_cols, sizeof(*r->cell));
+	r->value = xreallocarray(NULL, r->n_cols, sizeof(*r->value));
+}
+
 static int
 header_take(struct reader *r)
 {
-	if (dayheader_parse(&r->rec, r->name, &r->hdr, r->err) == -1)
+	if (dayheader_parse(&r->rec, r->name, &r->own_hdr, r->err) == -1)
 		return -1;
-	r->n_cols = r->rec.n_cells;
-	r->cell = xreallocarray(NULL, r->n_cols, sizeof(*r->cell));
-	r->value = xreallocarray(NULL, r->n_cols, sizeof(*r->value));
+	reader_use_header(r, &r->own_hdr);
 	return 0;
 }
 
@@ -370,7 +391,7 @@ row_take(struct reader *r, long lineno)
 	time_t t;
 	int off;
 
-	if (dayrow_parse(&r->rec, &r->hdr, &loc, r->cell, r->value, &t, &off,
+	if (dayrow_parse(&r->rec, r->hdr, &loc, r->cell, r->value, &t, &off,
 	        r->err) == -1)
 		return -1;
 	if (r->st->rows > 0 && t <= r->st->last_t)
@@ -387,7 +408,7 @@ row_take(struct reader *r, long lineno)
 	r->st->rows++;
 	if (r->consumer == NULL || r->consumer->row == NULL)
 		return 0;
-	row.lineno = lineno;
+	row.lineno = r->line_base > 0 ? lineno : 0;
 	row.t = t;
 	row.utcoff_s = off;
 	row.n_cells = r->n_cols;
@@ -402,7 +423,7 @@ row_take(struct reader *r, long lineno)
  * short or long last line (left out), or -1 with err set.
  */
 static int
-record_take(struct reader *r, long lineno, off_t end, off_t size)
+record_take(struct reader *r, long lineno, off_t end)
 {
 	if (r->n_cols == 0) {
 		if (header_take(r) == -1)
@@ -411,11 +432,11 @@ record_take(struct reader *r, long lineno, off_t end, off_t size)
 		r->st->valid_end = end;
 		if (r->consumer == NULL || r->consumer->header == NULL)
 			return 0;
-		return r->consumer->header(r->consumer->ctx, &r->hdr, r->err);
+		return r->consumer->header(r->consumer->ctx, r->hdr, r->err);
 	}
 	if (r->rec.n_cells != r->n_cols) {
 		/* Only the last line may be cut short (SPEC §2). */
-		if (end == size)
+		if (end == r->size)
 			return 1;
 		return ERRMSG_SET(r->err, EINVAL,
 		    "%s:%ld: %zu cells, header has %zu", r->name, lineno,
@@ -434,10 +455,33 @@ too_long(struct reader *r, long lineno)
 	    r->name, lineno, DAYLINE_MAX);
 }
 
+/* Returns 0, or -1 with err set: libcsv could not allocate. */
+static int
+reader_init(struct reader *r, int fd, const char *name,
+    const struct dayreader_consumer *consumer, struct dayreader_stats *st,
+    struct errmsg *err)
+{
+	memset(r, 0, sizeof(*r));
+	memset(st, 0, sizeof(*st));
+	r->fd = fd;
+	r->name = name;
+	r->consumer = consumer;
+	r->st = st;
+	r->err = err;
+	r->line_base = 1;
+	if (csv_init(&r->csv, CSV_STRICT | CSV_REPALL_NL) != 0)
+		return ERRMSG_SET(err, ENOMEM, "%s: csv_init: out of memory",
+		    name);
+	r->csv_ok = true;
+	return 0;
+}
+
 static void
 reader_free(struct reader *r)
 {
-	dayheader_free(&r->hdr);
+	if (r->csv_ok)
+		csv_free(&r->csv);
+	dayheader_free(&r->own_hdr);
 	dayrecord_free(&r->rec);
 	free(r->cell);
 	free(r->value);
@@ -446,63 +490,51 @@ reader_free(struct reader *r)
 /*
  * Why lines are cut here and not by libcsv alone: its callbacks carry no
  * offsets, yet valid_end must be exact. Each complete physical line goes
- * to csv_parse on its own, so a record that libcsv ends (on_row, which
- * CSV_REPALL_NL calls for every unquoted '\n', empty lines included) ends
- * exactly at the '\n' just fed; a '\n' inside quotes ends no record and
- * the next line continues it. Bytes after the last '\n' are never fed:
- * a torn line is left out whatever it holds, so csv_fini (and with it
- * CSV_STRICT_FINI) has nothing to do. A line longer than the buffer
+ * to dayrecord_feed on its own, so a record that ends (on_row, which
+ * CSV_REPALL_NL calls for every unquoted '\n', empty lines included)
+ * ends exactly at the '\n' just fed; a '\n' inside quotes ends no record
+ * and the next line continues it. Bytes after the last '\n' are never
+ * fed: a torn line is left out whatever it holds, so csv_fini (and with
+ * it CSV_STRICT_FINI) has nothing to do. A line longer than the buffer
  * grows it, up to DAYLINE_MAX; the rest of the file is never held.
+ *
+ * Reads the lines of [r->from, r->to), the first being line r->line_base
+ * (or a line of unknown number if 0), up to the header only if
+ * r->header_only. Returns 0 or -1 with err set.
  */
-int
-dayreader_read(int fd, const char *name,
-    const struct dayreader_consumer *consumer, struct dayreader_stats *stats,
-    struct errmsg *err)
+static int
+read_span(struct reader *r)
 {
-	struct dayloc loc = {name, 0, 0};
-	struct dayreader_stats local;
-	struct csv_parser csv;
-	struct reader r;
-	struct stat sb;
+	struct dayloc loc = {r->name, 0, 0};
 	char *buf = NULL, *nl;
 	size_t cap = READ_CHUNK, have = 0, p, len;
-	off_t size, pos = 0, base = 0, rec_start = 0;
-	long line = 0, rec_line = 1;
-	bool pending = false; /* lines of an unended record went to libcsv */
+	off_t pos = r->from, base = r->from, rec_start = r->from;
+	long line = r->line_base - 1, rec_line = r->line_base;
+	bool pending = false; /* lines of an unended record were fed */
 	ssize_t n;
 	int rc = -1, took;
 
-	if (stats == NULL)
-		stats = &local;
-	memset(stats, 0, sizeof(*stats));
-	memset(&r, 0, sizeof(r));
-	r.name = name;
-	r.consumer = consumer;
-	r.st = stats;
-	r.err = err;
-	if (fstat(fd, &sb) == -1)
-		return ERRMSG_SET(err, errno, "%s: fstat: %s", name,
-		    strerror(errno));
-	if (csv_init(&csv, CSV_STRICT | CSV_REPALL_NL) != 0)
-		return ERRMSG_SET(err, ENOMEM, "%s: csv_init: out of memory",
-		    name);
-	size = sb.st_size;
 	buf = xmalloc(cap);
-	while (pos < size) {
+	while (pos < r->to) {
 		len = cap - have;
-		if ((off_t)len > size - pos)
-			len = (size_t)(size - pos);
-		n = pread(fd, buf + have, len, pos);
+		if ((off_t)len > r->to - pos)
+			len = (size_t)(r->to - pos);
+		n = pread(r->fd, buf + have, len, pos);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			ERRMSG_SET(err, errno, "%s: read: %s", name,
+			ERRMSG_SET(r->err, errno, "%s: read: %s", r->name,
 			    strerror(errno));
 			goto done;
 		}
 		/* Cut since fstat (the recorder repairing a torn tail). */
 		if (n == 0) {
-			size = pos;
+			if (r->to < r->size) {
+				ERRMSG_SET(r->err, EAGAIN,
+				    "%s: cut short while read", r->name);
+				goto done;
+			}
+			r->size = r->to = pos;
 			break;
 		}
 		pos += n;
@@ -513,30 +545,35 @@ dayreader_read(int fd, const char *name,
 			len = (size_t)(nl - (buf + p)) + 1;
 			line++;
 			if (base + (off_t)(p + len) - rec_start > DAYLINE_MAX) {
-				too_long(&r, rec_line);
+				too_long(r, rec_line);
 				goto done;
 			}
 			loc.lineno = line;
-			if (dayrecord_feed(&csv, &r.rec, buf + p, len, &loc,
-			        err) == -1)
+			if (dayrecord_feed(&r->csv, &r->rec, buf + p, len, &loc,
+			        r->err) == -1)
 				goto done;
 			p += len;
-			if (!r.rec.ended) {
+			if (!r->rec.ended) {
 				pending = true;
 				continue;
 			}
-			took = record_take(&r, rec_line, base + (off_t)p, size);
+			took = record_take(r, rec_line, base + (off_t)p);
 			if (took == -1)
 				goto done;
 			if (took == 1) {
-				stats->torn_tail = true;
+				r->st->torn_tail = true;
 				rc = 0;
 				goto done;
 			}
-			dayrecord_clear(&r.rec);
+			dayrecord_clear(&r->rec);
 			pending = false;
 			rec_line = line + 1;
 			rec_start = base + (off_t)p;
+			if (r->header_only && r->n_cols > 0) {
+				r->line_base = rec_line;
+				rc = 0;
+				goto done;
+			}
 		}
 		/* Keep the unfinished line at the front for the next read. */
 		memmove(buf, buf + p, have - p);
@@ -544,19 +581,198 @@ dayreader_read(int fd, const char *name,
 		have -= p;
 		if (have == cap) {
 			if (cap >= DAYLINE_MAX) {
-				too_long(&r, line + 1);
+				too_long(r, line + 1);
 				goto done;
 			}
 			cap *= 2;
 			buf = xreallocarray(buf, cap, 1);
 		}
 	}
+	r->open = pending;
 	if (have > 0 || pending)
-		stats->torn_tail = true;
+		r->st->torn_tail = true;
 	rc = 0;
 done:
-	csv_free(&csv);
 	free(buf);
+	return rc;
+}
+
+int
+dayreader_read(int fd, const char *name,
+    const struct dayreader_consumer *consumer, struct dayreader_stats *stats,
+    struct errmsg *err)
+{
+	struct dayreader_stats local;
+	struct reader r;
+	struct stat sb;
+	int rc = -1;
+
+	if (stats == NULL)
+		stats = &local;
+	if (reader_init(&r, fd, name, consumer, stats, err) == -1)
+		return -1;
+	if (fstat(fd, &sb) == -1) {
+		ERRMSG_SET(err, errno, "%s: fstat: %s", name, strerror(errno));
+		goto done;
+	}
+	r.to = r.size = sb.st_size;
+	rc = read_span(&r);
+done:
 	reader_free(&r);
+	return rc;
+}
+
+/*
+ * Where the second half starts: just after the first '\n' at or past
+ * the middle of [from, size). Returns 0, or -1 with err set when there
+ * is none in the next READ_CHUNK bytes or it ends the file.
+ */
+static int
+find_cut(int fd, const char *name, off_t from, off_t size, off_t *cut,
+    struct errmsg *err)
+{
+	off_t mid = from + (size - from) / 2;
+	char *buf = xmalloc(READ_CHUNK), *nl;
+	ssize_t n;
+
+	do
+		n = pread(fd, buf, READ_CHUNK, mid);
+	while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		ERRMSG_SET(err, errno, "%s: read: %s", name, strerror(errno));
+	} else if ((nl = memchr(buf, '\n', (size_t)n)) == NULL ||
+	           mid + (nl - buf) + 1 >= size) {
+		ERRMSG_SET(err, EAGAIN, "%s: no line to cut at", name);
+	} else {
+		*cut = mid + (nl - buf) + 1;
+		free(buf);
+		return 0;
+	}
+	free(buf);
+	return -1;
+}
+
+static void *
+span_thread(void *arg)
+{
+	struct reader *r = arg;
+
+	r->rc = read_span(r);
+	return NULL;
+}
+
+/* Checks the halves join up and sums their stats into st. */
+static int
+halves_join(const struct reader *a, const struct reader *b,
+    struct dayreader_stats *st, struct errmsg *err)
+{
+	const struct dayreader_stats *sa = a->st, *sb = b->st;
+
+	if (a->open)
+		return ERRMSG_SET(err, EAGAIN, "%s: a quote is open at the cut",
+		    a->name);
+	if (sa->rows > 0 && sb->rows > 0 && sb->first_t <= sa->last_t)
+		return ERRMSG_SET(err, EINVAL,
+		    "%s: time not after the previous row's at the cut",
+		    a->name);
+	st->rows = sa->rows + sb->rows;
+	if (sa->rows > 0)
+		st->valid_end = sa->valid_end;
+	if (sb->rows > 0)
+		st->valid_end = sb->valid_end;
+	st->torn_tail = sb->torn_tail;
+	st->first_t = sa->rows > 0 ? sa->first_t : sb->first_t;
+	st->last_t = sb->rows > 0 ? sb->last_t : sa->last_t;
+	st->last_utcoff_s =
+	    sb->rows > 0 ? sb->last_utcoff_s : sa->last_utcoff_s;
+	return 0;
+}
+
+/*
+ * The header is read here first; then this thread reads the first half
+ * while a second thread reads the other, each with its own parser,
+ * buffer and consumer. Anything out of the plain case gives up rather
+ * than being handled twice: dayreader_read is the one place that knows
+ * how to report it.
+ */
+int
+dayreader_read_halves(int fd, const char *name,
+    const struct dayreader_consumer *first,
+    const struct dayreader_consumer *second, struct dayreader_stats *stats,
+    struct errmsg *err)
+{
+	struct dayreader_stats sh, sa, sb;
+	struct reader h, a, b;
+	struct errmsg berr;
+	struct stat st;
+	pthread_t tid;
+	bool a_ok = false, b_ok = false;
+	off_t cut;
+	int rc = -1, perr;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	if (reader_init(&h, fd, name, first, &sh, err) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1) {
+		ERRMSG_SET(err, errno, "%s: fstat: %s", name, strerror(errno));
+		goto done;
+	}
+	h.to = h.size = st.st_size;
+	h.header_only = true;
+	if (read_span(&h) == -1)
+		goto done;
+	if (!sh.has_header || sh.torn_tail) {
+		ERRMSG_SET(err, EAGAIN, "%s: no header and rows to cut", name);
+		goto done;
+	}
+	if (find_cut(fd, name, sh.valid_end, h.size, &cut, err) == -1)
+		goto done;
+	if (reader_init(&a, fd, name, first, &sa, err) == -1)
+		goto done;
+	a_ok = true;
+	if (reader_init(&b, fd, name, second, &sb, &berr) == -1) {
+		*err = berr;
+		goto done;
+	}
+	b_ok = true;
+	reader_use_header(&a, h.hdr);
+	a.from = sh.valid_end;
+	a.to = cut;
+	a.size = h.size;
+	a.line_base = h.line_base;
+	reader_use_header(&b, h.hdr);
+	b.from = cut;
+	b.to = b.size = h.size;
+	b.line_base = 0; /* not known until the first half is counted */
+	if ((perr = pthread_create(&tid, NULL, span_thread, &b)) != 0) {
+		ERRMSG_SET(err, perr, "%s: pthread_create: %s", name,
+		    strerror(perr));
+		goto done;
+	}
+	a.rc = read_span(&a);
+	if ((perr = pthread_join(tid, NULL)) != 0) {
+		/* Cannot happen for a joinable thread started here. */
+		ERRMSG_SET(err, perr, "%s: pthread_join: %s", name,
+		    strerror(perr));
+		goto done;
+	}
+	if (a.rc == -1)
+		goto done;
+	if (b.rc == -1) {
+		*err = berr;
+		goto done;
+	}
+	if (halves_join(&a, &b, &sh, err) == -1)
+		goto done;
+	if (stats != NULL)
+		*stats = sh;
+	rc = 0;
+done:
+	if (a_ok)
+		reader_free(&a);
+	if (b_ok)
+		reader_free(&b);
+	reader_free(&h);
 	return rc;
 }

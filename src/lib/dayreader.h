@@ -33,7 +33,8 @@ struct dayheader {
 
 /* One data row, valid only during the callback. */
 struct dayrow {
-	long lineno;    /* 1-based line in the file; the header is line 1 */
+	long lineno;    /* 1-based line in the file, the header line 1; 0 when
+	                   not known (dayreader_read_halves) */
 	time_t t;       /* the instant of the time cell */
 	int utcoff_s;   /* its offset from UTC */
 	size_t n_cells; /* DAYCOL_COUNT(header's n_ifaces) */
@@ -78,6 +79,27 @@ struct dayreader_stats {
  */
 int dayreader_read(int fd, const char *name,
     const struct dayreader_consumer *consumer, struct dayreader_stats *stats,
+    struct errmsg *err);
+
+/*
+ * Reads as dayreader_read does, with the rows in two halves read at once
+ * on two threads (~2x faster on 2 CPUs): the header goes to first's
+ * header callback, in this thread; then the file is cut after the first
+ * '\n' past the middle of its rows, and the rows before the cut go to
+ * first's row callback in this thread while those after go to second's
+ * on another, with lineno 0. So the two must share no state but what the
+ * header callback set. Returns 0 with stats (may be NULL) as
+ * dayreader_read fills them, or -1 with err set when the halves could not
+ * be read apart: no header or no line to cut at, no thread, a quote open
+ * over the cut, a time not after the one before the cut, or any error
+ * dayreader_read gives, maybe with a wrong line. The consumers then
+ * hold some rows, not in file order: the caller forgets what they
+ * gathered and calls dayreader_read, which reads it all or names the
+ * problem exactly.
+ */
+int dayreader_read_halves(int fd, const char *name,
+    const struct dayreader_consumer *first,
+    const struct dayreader_consumer *second, struct dayreader_stats *stats,
     struct errmsg *err);
 
 /*

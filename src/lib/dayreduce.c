@@ -6,9 +6,11 @@
 
 #include <errno.h>
 #include <math.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dayreader.h"
 #include "errmsg.h"
@@ -33,6 +35,18 @@ struct dayreduce {
 	/* Per file being read: its column c is our column map[c]. */
 	size_t *map;
 	size_t map_len;
+	unsigned threads; /* dayreduce_set_threads() */
+};
+
+/*
+ * A half of a file's rows, folded apart while the other half is read on
+ * another thread, then added to the rest. Both halves read r, which does
+ * not change while they run; each writes only its own buckets.
+ */
+struct half {
+	struct dayreduce *r;
+	struct bucket *bucket; /* as r->bucket; set with the header */
+	struct half *other;
 };
 
 struct dayreduce *
@@ -137,17 +151,15 @@ on_header(void *ctx, const struct dayheader *h, struct errmsg *err)
 	return 0;
 }
 
-static int
-on_row(void *ctx, const struct dayrow *row, struct errmsg *err)
+static void
+fold(const struct dayreduce *r, struct bucket *bucket, const struct dayrow *row)
 {
-	struct dayreduce *r = ctx;
 	struct bucket *b;
 	size_t i, c;
 	double v;
 
-	(void)err;
 	if (row->t < r->start || row->t >= r->end)
-		return 0;
+		return;
 	i = (size_t)(((int64_t)row->t - r->start) * (int64_t)r->n_buckets /
 	             ((int64_t)r->end - r->start));
 	for (c = 0; c < row->n_cells; c++) {
@@ -155,7 +167,7 @@ on_row(void *ctx, const struct dayrow *row, struct errmsg *err)
 		v = row->value[c];
 		if (isnan(v))
 			continue;
-		b = &r->bucket[r->map[c] * r->n_buckets + i];
+		b = &bucket[r->map[c] * r->n_buckets + i];
 		if (b->n == 0 || v < b->min)
 			b->min = v;
 		if (b->n == 0 || v > b->max)
@@ -163,7 +175,112 @@ on_row(void *ctx, const struct dayrow *row, struct errmsg *err)
 		b->sum += v;
 		b->n++;
 	}
+}
+
+static int
+on_row(void *ctx, const struct dayrow *row, struct errmsg *err)
+{
+	struct dayreduce *r = ctx;
+
+	(void)err;
+	fold(r, r->bucket, row);
 	return 0;
+}
+
+/* The header, in the reading thread: both halves get their buckets. */
+static int
+on_half_header(void *ctx, const struct dayheader *h, struct errmsg *err)
+{
+	struct half *hf = ctx;
+	size_t n;
+
+	if (on_header(hf->r, h, err) == -1)
+		return -1;
+	n = hf->r->n_cols * hf->r->n_buckets;
+	hf->bucket = xcalloc(n, sizeof(*hf->bucket));
+	hf->other->bucket = xcalloc(n, sizeof(*hf->bucket));
+	return 0;
+}
+
+static int
+on_half_row(void *ctx, const struct dayrow *row, struct errmsg *err)
+{
+	struct half *hf = ctx;
+
+	(void)err;
+	fold(hf->r, hf->bucket, row);
+	return 0;
+}
+
+/* Adds what a half folded into r's buckets. */
+static void
+half_add(struct dayreduce *r, const struct bucket *from)
+{
+	size_t j, n = r->n_cols * r->n_buckets;
+	struct bucket *b;
+
+	for (j = 0; j < n; j++) {
+		if (from[j].n == 0)
+			continue;
+		b = &r->bucket[j];
+		if (b->n == 0 || from[j].min < b->min)
+			b->min = from[j].min;
+		if (b->n == 0 || from[j].max > b->max)
+			b->max = from[j].max;
+		b->sum += from[j].sum;
+		b->n += from[j].n;
+	}
+}
+
+/*
+ * Below this a file is read on one thread: a thread costs ~0.1 ms, the
+ * read of a 1 MiB day ~3 ms.
+ */
+#define SPLIT_MIN (1024 * 1024)
+
+/* Whether to read the file on fd in two halves. */
+static bool
+want_halves(const struct dayreduce *r, int fd)
+{
+	cpu_set_t cpus;
+	struct stat st;
+
+	if (r->threads == 1)
+		return false;
+	if (r->threads >= 2)
+		return true;
+	if (fstat(fd, &st) == -1 || st.st_size < SPLIT_MIN)
+		return false;
+	/* The CPUs this process may run on, not those of the host. */
+	return sched_getaffinity(0, sizeof(cpus), &cpus) == 0 &&
+	       CPU_COUNT(&cpus) >= 2;
+}
+
+/*
+ * The halves are folded apart and added to r only when both were read
+ * whole, so a failure leaves r as it was but for the header's new
+ * interfaces, which the single read that follows adds anyway.
+ */
+static int
+read_halves(struct dayreduce *r, int fd, const char *name,
+    struct dayreader_stats *stats, struct errmsg *err)
+{
+	struct half a = {r, NULL, NULL}, b = {r, NULL, NULL};
+	struct dayreader_consumer first = {on_half_header, on_half_row, &a};
+	struct dayreader_consumer second = {NULL, on_half_row, &b};
+	int rc;
+
+	a.other = &b;
+	b.other = &a;
+	r->map_len = 0;
+	rc = dayreader_read_halves(fd, name, &first, &second, stats, err);
+	if (rc == 0) {
+		half_add(r, a.bucket);
+		half_add(r, b.bucket);
+	}
+	free(a.bucket);
+	free(b.bucket);
+	return rc;
 }
 
 int
@@ -172,8 +289,16 @@ dayreduce_read(struct dayreduce *r, int fd, const char *name,
 {
 	struct dayreader_consumer consumer = {on_header, on_row, r};
 
+	if (want_halves(r, fd) && read_halves(r, fd, name, stats, err) == 0)
+		return 0;
 	r->map_len = 0;
 	return dayreader_read(fd, name, &consumer, stats, err);
+}
+
+void
+dayreduce_set_threads(struct dayreduce *r, unsigned threads)
+{
+	r->threads = threads;
 }
 
 size_t

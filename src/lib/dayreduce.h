@@ -43,12 +43,21 @@ void dayreduce_free(struct dayreduce *r);
 
 /*
  * Folds in the rows of the day file open on fd whose time is in
- * [start, end), in one pass of dayreader_read (name is for messages;
- * stats may be NULL). Returns 0, or -1 with err set as dayreader_read
- * sets it; rows before the failure stay folded in.
+ * [start, end), in one pass of dayreader_read, or of
+ * dayreader_read_halves as dayreduce_set_threads() says (name is for
+ * messages; stats may be NULL). Returns 0, or -1 with err set as
+ * dayreader_read sets it; rows before the failure stay folded in.
  */
 int dayreduce_read(struct dayreduce *r, int fd, const char *name,
     struct dayreader_stats *stats, struct errmsg *err);
+
+/*
+ * How many threads dayreduce_read uses: 0 (the default) two for a file
+ * over 1 MiB when this process may run on 2 CPUs or more, else one;
+ * 1 always one; 2 two for every file. The buckets come out the same,
+ * but for the last bits of the means' sums. Cannot fail.
+ */
+void dayreduce_set_threads(struct dayreduce *r, unsigned threads);
 
 size_t dayreduce_n_buckets(const struct dayreduce *r);
 

@@ -796,6 +796,7 @@ plot_write(const struct plot_opts *o0, int fd, struct errmsg *err)
 	plot_bounds(&p);
 	if ((p.r = dayreduce_new(p.start, p.end, (size_t)p.pw, err)) == NULL)
 		return -1;
+	dayreduce_set_threads(p.r, o.threads);
 	if (plot_read(&p, err) == -1 || plot_choose_ifaces(&p, err) == -1)
 		goto fail;
 	plot_find_gaps(&p);

@@ -49,6 +49,7 @@ struct plot_opts {
 	unsigned width, height; /* pixels, PLOT_*_MIN-PLOT_*_MAX */
 	const char *host;       /* in the title; NULL leaves it out */
 	const char *font_path;  /* NULL: PLOT_FONT_PATH */
+	unsigned threads;       /* per day file: dayreduce_set_threads() */
 };
 
 /* Sets the defaults: every panel and interface, 1600x1000. Cannot fail. */
