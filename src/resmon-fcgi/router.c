@@ -182,6 +182,40 @@ authorized(struct api *api, struct api_req *r)
 	return false;
 }
 
+/*
+ * The first name in qs that params lacks, for the problem body when
+ * query_parse() blamed a name (it leaves *bad_param NULL then and only
+ * its message names it). NULL when that name is escaped or odd: the
+ * detail names it then. The caller frees the result.
+ */
+static char *
+unknown_param(const char *qs, const struct query_param *params)
+{
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyz"
+	                            "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._";
+	size_t len, i;
+
+	while (*qs != '\0') {
+		len = strcspn(qs, "&=");
+		if (qs[len] == '=' && len == 0)
+			return NULL;
+		if (len > 0) {
+			if (strspn(qs, plain) < len)
+				return NULL;
+			for (i = 0; params[i].name != NULL; i++)
+				if (strlen(params[i].name) == len &&
+				    strncmp(params[i].name, qs, len) == 0)
+					break;
+			if (params[i].name == NULL)
+				return strndup(qs, len);
+		}
+		qs += strcspn(qs, "&");
+		if (*qs == '&')
+			qs++;
+	}
+	return NULL;
+}
+
 /* Parses the {date} of the path into r->day; replies 400 on failure. */
 static bool
 parse_day(struct api_req *r, const char *date, size_t len)
@@ -209,6 +243,7 @@ dispatch(struct api *api, struct api_req *r)
 	const char *date = NULL, *bad_param;
 	size_t i, n_params, date_len = 0;
 	struct errmsg err;
+	char *unknown;
 
 	if (!path_ok(r->path)) {
 		reply_problem(r, 400, NULL, NULL,
@@ -234,7 +269,13 @@ dispatch(struct api *api, struct api_req *r)
 	r->q = query_parse(param(r->fcgi, "QUERY_STRING"), rt->params, n_params,
 	    &bad_param, &err);
 	if (r->q == NULL) {
-		reply_problem(r, 400, bad_param, NULL, "%s", err.msg);
+		unknown = bad_param == NULL
+		              ? unknown_param(param(r->fcgi, "QUERY_STRING"),
+		                    rt->params)
+		              : NULL;
+		reply_problem(r, 400, unknown != NULL ? unknown : bad_param,
+		    NULL, "%s", err.msg);
+		free(unknown);
 		return;
 	}
 	if (date != NULL && !parse_day(r, date, date_len))
