@@ -22,6 +22,7 @@
 #include "dayreader.h"
 #include "dayreduce.h"
 #include "errmsg.h"
+#include "plottext.h"
 #include "plottick.h"
 #include "xalloc.h"
 
@@ -58,7 +59,7 @@ static const struct rgb base_colour[N_BASE] = {
 /* Text through FreeType when the font loads, else libgd's own font. */
 struct pen {
 	gdImagePtr im;
-	char *font; /* NULL: gdFontGetSmall() */
+	struct plottext *text; /* NULL: gdFontGetSmall() */
 	int ink;
 };
 
@@ -335,36 +336,29 @@ printable(const char *s, char *out, size_t size)
 static int
 text_width(struct pen *pen, double pt, const char *s)
 {
-	int br[8];
-
-	if (pen->font == NULL)
+	if (pen->text == NULL)
 		return (int)strlen(s) * gdFontGetSmall()->w;
-	if (gdImageStringFT(NULL, br, 0, pen->font, pt, 0, 0, 0, (char *)s) !=
-	    NULL)
-		return (int)strlen(s) * 7;
-	return br[2] - br[0];
+	return plottext_width(pen->text, pt, s);
 }
 
 /* Draws s with its top-left corner at x, y. */
 static void
 text_draw(struct pen *pen, double pt, int x, int y, int colour, const char *s)
 {
-	int br[8];
-
-	if (pen->font == NULL) {
+	if (pen->text == NULL) {
 		gdImageString(pen->im, gdFontGetSmall(), x, y,
 		    (unsigned char *)s, colour);
 		return;
 	}
 	/* FreeType takes the baseline: a cap height below the top. */
-	gdImageStringFT(pen->im, br, colour, pen->font, pt, 0, x,
-	    y + (int)(pt * 96 / 72 * 0.75 + 0.5), (char *)s);
+	plottext_draw(pen->text, pen->im, pt, x,
+	    y + (int)(pt * 96 / 72 * 0.75 + 0.5), colour, s);
 }
 
 static int
 text_height(struct pen *pen, double pt)
 {
-	if (pen->font == NULL)
+	if (pen->text == NULL)
 		return gdFontGetSmall()->h;
 	return (int)(pt * 96 / 72 + 0.5);
 }
@@ -615,7 +609,7 @@ plot_title(struct plot *p)
 	const struct plot_opts *o = p->o;
 	char a[DAYDATE_LEN + 1], b[DAYDATE_LEN + 1], host[80], *title;
 	/* libgd's own font is Latin-2: no em dash. */
-	const char *dash = p->pen.font != NULL ? " \xe2\x80\x94 " : " - ";
+	const char *dash = p->pen.text != NULL ? " \xe2\x80\x94 " : " - ";
 
 	daydate_format(&o->from, a);
 	daydate_format(&o->to, b);
@@ -783,7 +777,7 @@ plot_write(const struct plot_opts *o0, int fd, struct errmsg *err)
 	struct plot_opts o = *o0;
 	struct plot p;
 	void *png = NULL;
-	int size, rc = -1, br[8];
+	int size, rc = -1;
 
 	memset(&p, 0, sizeof(p));
 	if (o.panels == 0)
@@ -810,14 +804,9 @@ plot_write(const struct plot_opts *o0, int fd, struct errmsg *err)
 	p.grid = gdImageColorAllocate(p.im, 0xe6, 0xe6, 0xe6);
 	p.grid_major = gdImageColorAllocate(p.im, 0xc8, 0xc8, 0xc8);
 	p.pen.im = p.im;
-	p.pen.font =
-	    xstrdup(o.font_path != NULL ? o.font_path : PLOT_FONT_PATH);
-	if (access(p.pen.font, R_OK) == -1 ||
-	    gdImageStringFT(NULL, br, 0, p.pen.font, LABEL_PT, 0, 0, 0, "0") !=
-	        NULL) {
-		free(p.pen.font);
-		p.pen.font = NULL;
-	}
+	/* A missing or bad font is no error: libgd's own font draws. */
+	p.pen.text = plottext_open(
+	    o.font_path != NULL ? o.font_path : PLOT_FONT_PATH, NULL);
 	plot_draw(&p);
 	if ((png = gdImagePngPtrEx(p.im, &size, PNG_LEVEL)) == NULL) {
 		ERRMSG_SET(err, ENOMEM, "gdImagePngPtrEx: cannot encode");
@@ -829,7 +818,7 @@ fail:
 		gdFree(png);
 	if (p.im != NULL)
 		gdImageDestroy(p.im);
-	free(p.pen.font);
+	plottext_close(p.pen.text);
 	free(p.iface);
 	free(p.joins);
 	dayreduce_free(p.r);
