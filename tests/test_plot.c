@@ -526,6 +526,156 @@ test_plot_refuses_bad_sizes_and_ranges(void **state)
 	assert_int_equal(panels, PLOT_CPU | PLOT_TX);
 }
 
+/* --- colours ------------------------------------------------------------ */
+
+struct lab {
+	double l, a, b;
+};
+
+/* sRGB 0xRRGGBB to CIELAB under D65. */
+static struct lab
+to_lab(unsigned long rgb)
+{
+	double c[3], xyz[3], f[3];
+	const double white[3] = {0.95047, 1.0, 1.08883};
+	struct lab out;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		c[i] = (double)(rgb >> (16 - 8 * i) & 0xff) / 255;
+		c[i] = c[i] <= 0.04045 ? c[i] / 12.92
+		                       : pow((c[i] + 0.055) / 1.055, 2.4);
+	}
+	xyz[0] = 0.4124564 * c[0] + 0.3575761 * c[1] + 0.1804375 * c[2];
+	xyz[1] = 0.2126729 * c[0] + 0.7151522 * c[1] + 0.0721750 * c[2];
+	xyz[2] = 0.0193339 * c[0] + 0.1191920 * c[1] + 0.9503041 * c[2];
+	for (i = 0; i < 3; i++) {
+		xyz[i] /= white[i];
+		f[i] = xyz[i] > 216.0 / 24389
+		           ? cbrt(xyz[i])
+		           : (24389.0 / 27 * xyz[i] + 16) / 116;
+	}
+	out.l = 116 * f[1] - 16;
+	out.a = 500 * (f[0] - f[1]);
+	out.b = 200 * (f[1] - f[2]);
+	return out;
+}
+
+static double
+deg(double rad)
+{
+	return rad * 180 / M_PI;
+}
+
+static double
+rad(double deg)
+{
+	return deg * M_PI / 180;
+}
+
+/* CIEDE2000 (Sharma, Wu and Dalal 2005), the usual kL = kC = kH = 1. */
+static double
+delta_e00(struct lab x, struct lab y)
+{
+	double c1 = hypot(x.a, x.b), c2 = hypot(y.a, y.b), cb = (c1 + c2) / 2;
+	double g = 0.5 * (1 - sqrt(pow(cb, 7) / (pow(cb, 7) + pow(25, 7))));
+	double a1 = (1 + g) * x.a, a2 = (1 + g) * y.a;
+	double c1p = hypot(a1, x.b), c2p = hypot(a2, y.b);
+	double h1 = c1p == 0 ? 0 : fmod(deg(atan2(x.b, a1)) + 360, 360);
+	double h2 = c2p == 0 ? 0 : fmod(deg(atan2(y.b, a2)) + 360, 360);
+	double dl = y.l - x.l, dc = c2p - c1p, dh = 0, hb, lb, cbp, t;
+	double sl, sc, sh, rt, dth, rc;
+
+	if (c1p * c2p != 0) {
+		dh = h2 - h1;
+		if (dh > 180)
+			dh -= 360;
+		else if (dh < -180)
+			dh += 360;
+	}
+	dh = 2 * sqrt(c1p * c2p) * sin(rad(dh / 2));
+	lb = (x.l + y.l) / 2;
+	cbp = (c1p + c2p) / 2;
+	if (c1p * c2p == 0)
+		hb = h1 + h2;
+	else if (fabs(h1 - h2) <= 180)
+		hb = (h1 + h2) / 2;
+	else
+		hb = (h1 + h2 + (h1 + h2 < 360 ? 360 : -360)) / 2;
+	t = 1 - 0.17 * cos(rad(hb - 30)) + 0.24 * cos(rad(2 * hb)) +
+	    0.32 * cos(rad(3 * hb + 6)) - 0.20 * cos(rad(4 * hb - 63));
+	dth = 30 * exp(-pow((hb - 275) / 25, 2));
+	rc = 2 * sqrt(pow(cbp, 7) / (pow(cbp, 7) + pow(25, 7)));
+	sl = 1 + 0.015 * pow(lb - 50, 2) / sqrt(20 + pow(lb - 50, 2));
+	sc = 1 + 0.045 * cbp;
+	sh = 1 + 0.015 * cbp * t;
+	rt = -sin(rad(2 * dth)) * rc;
+	return sqrt(pow(dl / sl, 2) + pow(dc / sc, 2) + pow(dh / sh, 2) +
+	            rt * (dc / sc) * (dh / sh));
+}
+
+static void
+test_plot_colours_stay_apart_for_32_interfaces(void **state)
+{
+	/* Pairs 1, 7, 17 and 24 of Sharma et al.'s test data. */
+	static const struct {
+		struct lab x, y;
+		double de;
+	} ref[] = {
+	    {{50, 2.6772, -79.7751}, {50, 0, -82.7485}, 2.0425},
+	    {{50, 0, 0}, {50, -1, 2}, 2.3669},
+	    {{50, 2.5, 0}, {73, 25, -18}, 27.1492},
+	    {{60.2574, -34.0099, 36.2677}, {60.4626, -34.1751, 39.4387},
+	        1.2644},
+	};
+	/* The page, the text, the grid lines. */
+	static const unsigned long frame[] = {0xffffff, 0x333333, 0xe6e6e6,
+	    0xc8c8c8};
+	struct lab line[PLOT_COLOURS], env[PLOT_COLOURS];
+	unsigned long l, e, l2, e2;
+	double d, min_ll = 1e9, min_le = 1e9, min_frame = 1e9;
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof(ref) / sizeof(ref[0]); i++)
+		assert_true(
+		    fabs(delta_e00(ref[i].x, ref[i].y) - ref[i].de) < 5e-5);
+	for (i = 0; i < PLOT_COLOURS; i++) {
+		plot_colours(i, &l, &e);
+		line[i] = to_lab(l);
+		env[i] = to_lab(e);
+		/* Past the palette the colours repeat (dashed lines). */
+		plot_colours(i + PLOT_COLOURS, &l2, &e2);
+		assert_true(l2 == l && e2 == e);
+	}
+	for (i = 0; i < PLOT_COLOURS; i++) {
+		for (j = 0; j < PLOT_COLOURS; j++) {
+			if (i == j)
+				continue;
+			d = delta_e00(line[i], line[j]);
+			if (d < min_ll)
+				min_ll = d;
+			d = delta_e00(line[i], env[j]);
+			if (d < min_le)
+				min_le = d;
+		}
+		for (j = 0; j < sizeof(frame) / sizeof(frame[0]); j++) {
+			d = delta_e00(line[i], to_lab(frame[j]));
+			if (d < min_frame)
+				min_frame = d;
+		}
+	}
+	/*
+	 * 2.3 is a just noticeable difference between two large patches;
+	 * thin lines and legend swatches need many times that. The palette
+	 * before came as close as 9.5 (eth10 and eth22, both navy).
+	 */
+	if (min_ll < 14.5 || min_le < 10 || min_frame < 20)
+		fail_msg("closest: %.1f between lines, %.1f from a line to an "
+		         "envelope, %.1f from the frame",
+		    min_ll, min_le, min_frame);
+}
+
 /* --- reading a day in two halves ---------------------------------------- */
 
 /*
@@ -873,6 +1023,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_plot_refuses_bad_sizes_and_ranges, testutil_setup_tmpdir,
 	        testutil_teardown_tmpdir),
+	    cmocka_unit_test(test_plot_colours_stay_apart_for_32_interfaces),
 	    cmocka_unit_test_setup_teardown(
 	        test_plot_reads_gaps_at_the_cut_as_one_pass_would,
 	        testutil_setup_tmpdir, testutil_teardown_tmpdir),

@@ -33,27 +33,57 @@
 #define LABEL_PT 9.0
 #define TITLE_PT 11.0
 #define PANEL_GAP 8
-#define N_BASE 12
 #define MAX_LEGEND 256
 
 struct rgb {
 	unsigned char r, g, b;
 };
 
-/* Twelve colours told apart on white; past twelve, darker or lighter. */
-static const struct rgb base_colour[N_BASE] = {
+/*
+ * One colour per interface, told apart on white: every two of the 32
+ * are at least 14.6 apart in CIEDE2000 (2.3 is just noticeable; the 12
+ * colours and darker and lighter copies used before came as close as
+ * 9.5), each is at least 10 from every other one's envelope and 20
+ * from the white and greys of the frame. The first six are
+ * matplotlib's (CPU load takes the first, memory the next two); each
+ * next one was picked greedily, the sRGB colour in steps of 0x11 with
+ * L* 30-70 and C* 25 or more farthest from those before, then improved
+ * pair by pair. test_plot checks the distances. Past 32 they repeat,
+ * dashed.
+ */
+static const struct rgb palette[PLOT_COLOURS] = {
     {0x1f, 0x77, 0xb4},
     {0xff, 0x7f, 0x0e},
     {0x2c, 0xa0, 0x2c},
     {0xd6, 0x27, 0x28},
     {0x94, 0x67, 0xbd},
     {0x8c, 0x56, 0x4b},
-    {0xe3, 0x77, 0xc2},
-    {0xe6, 0xab, 0x02},
-    {0xad, 0xae, 0x12},
-    {0x17, 0xbe, 0xcf},
-    {0x00, 0x00, 0x80},
-    {0x00, 0x80, 0x60},
+    {0x77, 0x66, 0x00},
+    {0x33, 0xbb, 0xbb},
+    {0x00, 0x55, 0x44},
+    {0xff, 0x66, 0x99},
+    {0x11, 0x00, 0xee},
+    {0xbb, 0xaa, 0x00},
+    {0x99, 0x00, 0x66},
+    {0x44, 0x44, 0x77},
+    {0x22, 0x66, 0x00},
+    {0x66, 0xaa, 0xff},
+    {0xff, 0x55, 0xff},
+    {0xcc, 0x88, 0x77},
+    {0xaa, 0x66, 0x22},
+    {0xdd, 0x00, 0xaa},
+    {0x77, 0x33, 0x00},
+    {0x88, 0x88, 0x55},
+    {0x00, 0xbb, 0x88},
+    {0xbb, 0x99, 0xdd},
+    {0x99, 0x11, 0x33},
+    {0x55, 0x55, 0xff},
+    {0x11, 0x88, 0x88},
+    {0x55, 0x88, 0x66},
+    {0xaa, 0x66, 0x88},
+    {0xcc, 0x99, 0x55},
+    {0xdd, 0x22, 0x66},
+    {0x33, 0x99, 0xbb},
 };
 
 /* Text through FreeType when the font loads, else libgd's own font. */
@@ -363,28 +393,40 @@ text_height(struct pen *pen, double pt)
 	return (int)(pt * 96 / 72 + 0.5);
 }
 
-static int
-mix(gdImagePtr im, struct rgb c, double dark, double light)
-{
-	double r = c.r * dark, g = c.g * dark, b = c.b * dark;
+/* Envelopes: 55 % toward white, so a lone spike still shows. */
+#define ENVELOPE_LIGHT 0.55
 
-	r += (255 - r) * light;
-	g += (255 - g) * light;
-	b += (255 - b) * light;
-	return gdImageColorAllocate(im, (int)r, (int)g, (int)b);
+void
+plot_colours(size_t k, unsigned long *line, unsigned long *envelope)
+{
+	struct rgb c = palette[k % PLOT_COLOURS];
+	double r = c.r, g = c.g, b = c.b;
+
+	*line = (unsigned long)c.r << 16 | (unsigned long)c.g << 8 | c.b;
+	r += (255 - r) * ENVELOPE_LIGHT;
+	g += (255 - g) * ENVELOPE_LIGHT;
+	b += (255 - b) * ENVELOPE_LIGHT;
+	*envelope =
+	    (unsigned long)r << 16 | (unsigned long)g << 8 | (unsigned long)b;
 }
 
-/* Line and envelope colours of the k-th interface; distinct up to 36. */
+static int
+allocate(gdImagePtr im, unsigned long rgb)
+{
+	return gdImageColorAllocate(im, (int)(rgb >> 16 & 0xff),
+	    (int)(rgb >> 8 & 0xff), (int)(rgb & 0xff));
+}
+
+/* Line and envelope colours of the k-th series. */
 static void
 iface_colours(gdImagePtr im, size_t k, struct series *s)
 {
-	static const double dark[] = {1, 0.55, 1}, light[] = {0, 0, 0.45};
-	struct rgb c = base_colour[k % N_BASE];
-	unsigned v = (unsigned)(k / N_BASE % 3);
+	unsigned long line, envelope;
 
-	s->style = v;
-	s->line = mix(im, c, dark[v], light[v]);
-	s->envelope = mix(im, c, dark[v], light[v] + (1 - light[v]) * 0.55);
+	plot_colours(k, &line, &envelope);
+	s->style = (unsigned)(k / PLOT_COLOURS % 3);
+	s->line = allocate(im, line);
+	s->envelope = allocate(im, envelope);
 }
 
 static int

@@ -52,6 +52,17 @@ struct plot_opts {
 	unsigned threads;       /* per day file: dayreduce_set_threads() */
 };
 
+/* Interfaces told apart by colour alone; past them colours repeat. */
+#define PLOT_COLOURS 32
+
+/*
+ * The colours of the k-th interface's mean line and min-max envelope
+ * as 0xRRGGBB (the CPU load's are k = 0's, memory's 1 and 2), for a
+ * page that matches the picture. Past PLOT_COLOURS the lines are
+ * dashed. Cannot fail.
+ */
+void plot_colours(size_t k, unsigned long *line, unsigned long *envelope);
+
 /* Sets the defaults: every panel and interface, 1600x1000. Cannot fail. */
 void plot_opts_init(struct plot_opts *o);
 
