@@ -74,17 +74,27 @@ reply_json(struct api_req *r, int status, struct json_object *obj)
 }
 
 /*
- * Drops "DIR/" from the library's messages: a client names days, not
- * the server's folders.
+ * Drops "DIR/" from the library's messages and names DIR itself by its
+ * key ("cache: cache_dir: Read-only file system"): a client names days,
+ * not the server's folders.
  */
 static void
-strip_dir(char *msg, const char *dir)
+strip_dir(char *msg, const char *dir, const char *key)
 {
-	size_t n = strlen(dir);
-	char *p;
+	size_t n = strlen(dir), k = strlen(key);
+	char *p = msg;
 
-	while (n > 0 && (p = strstr(msg, dir)) != NULL && p[n] == '/')
-		memmove(p, p + n + 1, strlen(p + n + 1) + 1);
+	while (n > 0 && (p = strstr(p, dir)) != NULL) {
+		if (p[n] == '/') {
+			memmove(p, p + n + 1, strlen(p + n + 1) + 1);
+		} else if (k <= n) {
+			memcpy(p, key, k);
+			memmove(p + k, p + n, strlen(p + n) + 1);
+			p += k;
+		} else {
+			p += n;
+		}
+	}
 }
 
 struct json_object *
@@ -130,8 +140,8 @@ reply_problem(struct api_req *r, int status, const char *param,
 	if (status >= 500)
 		fprintf(stderr, "resmon-fcgi: %s %s: %d %s\n", r->method,
 		    r->path, status, detail);
-	strip_dir(detail, r->api->data_dir);
-	strip_dir(detail, r->api->cache_dir);
+	strip_dir(detail, r->api->data_dir, "data_dir");
+	strip_dir(detail, r->api->cache_dir, "cache_dir");
 	reply_problem_send(r, status, extra,
 	    reply_problem_new(status, param, detail));
 }
