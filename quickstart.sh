@@ -31,6 +31,9 @@ PACKAGES=(
 	libfcgi-dev:build
 	nginx:build # serves the API, the day files and the plots
 	curl:build  # scripts/resmon-stack waits for the API with it
+	nodejs:build # npm ci: Swagger UI's files, the OpenAPI and browser tests
+	npm:build    # (NodeSource's nodejs provides it: see is_installed)
+	chromium:test # tests/swagger_browser.sh drives it with playwright-core
 	prometheus:test # promtool check metrics on /metrics
 	wrk:test        # load on the API (tests/slow/api_faults.sh)
 	iproute2:test
@@ -75,7 +78,11 @@ packages_for() {
 }
 
 is_installed() {
-	[[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]
+	[[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]] ||
+		# or an installed package provides it (NodeSource's nodejs: npm)
+		dpkg-query -W -f='${db:Status-Status}|${Provides}\n' 2>/dev/null |
+		sed -n 's/^installed|//p' | tr ',' '\n' | sed 's/ *(.*//; s/^ *//' |
+		grep -qxF -- "$1"
 }
 
 # install_missing MODE: apt-get only the packages that dpkg says are absent.
@@ -132,7 +139,19 @@ build() {
 		# that new flags (-Werror) reach every file.
 		make -C "$BUILD_DIR" clean >/dev/null || return
 	fi
+	node_packages || return
 	make -C "$BUILD_DIR" -j"$(nproc)"
+}
+
+# node_packages: package.json's packages (Swagger UI's files, redocly,
+# the contract and browser tests' tools) into ./node_modules, from
+# package-lock.json, when missing or older than it. --ignore-scripts:
+# no package needs one, and swagger-ui-dist's would phone home.
+node_packages() {
+	[[ node_modules/.package-lock.json -nt package-lock.json ]] && return 0
+	say "npm ci"
+	npm ci --ignore-scripts --no-audit --no-fund || return
+	touch node_modules/.package-lock.json
 }
 
 # summary DIR [STATUS...]: count the results in DIR's *.trs files, show
