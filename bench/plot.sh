@@ -23,8 +23,11 @@
 # process at exit; for `resmon plot` that of resmon-plot, which it execs
 # or waits for) come from bench/rusage_run.c. One untimed run first (page
 # cache, and it keeps that run's PNG in $BENCH_OUT/plot/png for looking
-# at). The day reader's throughput is bench/dayread.c: dayreader_read()
-# with a consumer that only counts rows, on the 4-interface day.
+# at). Then resmon-plot alone on day4 and resmon-plot --version (its
+# start-up). The day reader's throughput is bench/dayread.c:
+# dayreader_read() with a consumer that only counts rows, on the
+# 4-interface day, in one pass (the plot reads a big day in two halves
+# on two threads).
 #
 # Until resmon-plot builds, the peers are measured alone and the resmon
 # rows say "not built".
@@ -168,6 +171,29 @@ for ds in day4 day32 week; do
 		done <"$ru"
 	done
 done
+
+# Where resmon plot's time goes: resmon-plot run directly on day4 (no
+# exec by resmon), and resmon-plot --version, which maps libgd's
+# libraries and exits: the start-up every plot pays.
+if [ "$HAVE_PLOT" = 1 ]; then
+	for tool in resmon-plot startup; do
+		if [ "$tool" = startup ]; then
+			ds=startup
+			CMD=("$RESMON_PLOT" --version)
+		else
+			ds=day4
+			CMD=("$RESMON_PLOT" "$DAY" -d "$OUT/data/day4" -o "$OUT/png/scratch.png")
+		fi
+		ru=$OUT/ru/$tool
+		"$RUSAGE_RUN" -o "$ru.first" -- "${CMD[@]}" >"$ru.out" 2>&1
+		for ((r = 1; r <= RUNS; r++)); do
+			"$RUSAGE_RUN" -o "$ru" -- "${CMD[@]}" >>"$ru.out" 2>&1
+		done
+		while read -r line; do
+			echo "$ds $tool $RUNS $line" >>"$OUT/raw.txt"
+		done <"$ru"
+	done
+fi
 rm -f "$OUT/png/scratch.png"
 
 say "day reader: dayreader_read() over the 4-interface day"
