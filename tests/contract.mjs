@@ -228,11 +228,11 @@ function killPidFile(name) {
   return pid;
 }
 
+// Waits for pid to end; a zombie has (PID 1 may reap it seconds late).
 async function gone(pid) {
   await waitFor(`pid ${pid} to end`, () => {
     try {
-      process.kill(pid, 0);
-      return false;
+      return fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "")[0] === "Z";
     } catch {
       return true;
     }
