@@ -93,10 +93,15 @@ if expr is not None and not eval("(" + expr.strip() + "\n)",
 PY
 }
 rowcount() { grep -c '^[0-9]' "$data/$today.csv" 2>/dev/null || echo 0; }
-# alive PID...: whether any of them still runs.
+# alive PID...: whether any of them still runs. A zombie counts as gone:
+# PID 1 here reaps orphans seconds late, and kill -0 finds zombies.
 alive() {
-	local p
-	for p in "$@"; do kill -0 "$p" 2>/dev/null && return 0; done
+	local p st
+	for p in "$@"; do
+		st=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+		st=${st##*) }
+		[ -n "$st" ] && [ "${st:0:1}" != Z ] && return 0
+	done
 	return 1
 }
 # until_ok TRIES COMMAND...: COMMAND until it succeeds, 0.1 s apart.
