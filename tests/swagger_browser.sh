@@ -5,7 +5,8 @@
 # A stack with daygen days on a free loopback port; tests/swagger_browser.mjs
 # drives Debian's chromium with playwright-core through /swagger/: the
 # token, stop and start, a CSV download, a plot. Its screenshot goes to
-# $top_builddir/swagger.png (docs/swagger.png is a copy of one).
+# $SWAGGER_SCREENSHOT when set (docs/swagger.png was taken so, on port
+# 5555), else into the temporary folder: the build tree stays clean.
 set -u
 . "$top_srcdir/tests/tap.sh"
 . "$top_srcdir/tests/webtools.sh"
@@ -18,7 +19,7 @@ mkdir "$tmp/downloads" || bail "mkdir"
 
 stack_start "$tmp"
 STACK_URL=$STACK_URL STACK_TOKEN=$STACK_TOKEN DOWNLOADS=$tmp/downloads \
-    SCREENSHOT=$top_builddir/swagger.png \
+    SCREENSHOT=${SWAGGER_SCREENSHOT:-$tmp/swagger.png} \
     node "$top_srcdir/tests/swagger_browser.mjs"
 rc=$?
 [ $rc -eq 0 ] || sed 's/^/# /' "$RESMON_RUN_DIR"/*.log | tail -n 20
