@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include <fcgiapp.h>
@@ -16,11 +17,37 @@ struct apitoken;
 struct json_object;
 struct query;
 
+/*
+ * An answer of /current, /metrics or /health, kept for the rest of its
+ * second while today's day file is unchanged: nothing it says can differ
+ * then, and a dashboard or a scrape storm costs one stat(2) a request.
+ */
+struct now_memo {
+	time_t at; /* the second it was made in; 0: empty */
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	int status;
+	const char *ctype;
+	char *extra, *body;
+	size_t len;
+};
+
+enum { MEMO_CURRENT, MEMO_METRICS, MEMO_HEALTH, MEMO_COUNT };
+
 /* One per worker process: set up before the first request. */
 struct api {
 	const char *data_dir, *cache_dir, *socket_path, *token_path;
 	unsigned interval_s; /* the configuration's; DATA_DIR/.state wins */
 	struct apitoken *token;
+	/*
+	 * What a request learns of the recorder holds for the rest of that
+	 * second: a busy worker asks once a second, not once a request.
+	 */
+	time_t state_read_at, ping_at;
+	unsigned state_interval_s;
+	int recording; /* 1, 0, or -1: resmond unreachable */
+	struct now_memo memo[MEMO_COUNT];
 };
 
 /* One request, valid while it is answered. */
@@ -33,6 +60,7 @@ struct api_req {
 	struct query *q;    /* the parsed query string */
 	struct daydate day; /* the route's {date} */
 	time_t now;
+	struct now_memo *memo; /* reply_send keeps what it sends here */
 };
 
 /* A route's answer; every route sends exactly one reply. */
@@ -129,12 +157,15 @@ char *api_iface_list(const struct api_req *r);
 void api_handle(struct api *api, FCGX_Request *fcgi);
 
 /* The interval rows are recorded at: DATA_DIR/.state, else the config. */
-unsigned api_interval(const struct api *api);
+unsigned api_interval(struct api *api, time_t now);
+
+/* Whether resmond records: 1, 0, or -1 when it cannot be reached. */
+int api_recording(struct api *api, time_t now);
 
 /*
  * How long a rendering of the route's day may be served after its day
  * file changed: an interval for today's (it changes every row), 0 else.
  */
-unsigned api_reuse_s(const struct api *api, const struct api_req *r);
+unsigned api_reuse_s(struct api *api, const struct api_req *r);
 
 #endif

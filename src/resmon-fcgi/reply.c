@@ -42,6 +42,27 @@ status_title(int status)
 	return "Error";
 }
 
+/* Keeps an answer in m; a failure of the server (5xx) is not kept. */
+static void
+memo_keep(struct now_memo *m, int status, const char *ctype, const char *extra,
+    const char *body, size_t len)
+{
+	free(m->body);
+	free(m->extra);
+	m->body = NULL;
+	m->extra = NULL;
+	if (status >= 500 && status != 503) {
+		m->at = 0;
+		return;
+	}
+	m->status = status;
+	m->ctype = ctype; /* always a string constant */
+	m->extra = extra != NULL ? xstrdup(extra) : NULL;
+	m->body = xmalloc(len + 1);
+	memcpy(m->body, body, len);
+	m->len = len;
+}
+
 void
 reply_send(struct api_req *r, int status, const char *ctype, const char *extra,
     const char *body, size_t len)
@@ -59,6 +80,8 @@ reply_send(struct api_req *r, int status, const char *ctype, const char *extra,
 	free(head);
 	if (!r->head && len > 0)
 		FCGX_PutStr(body, (int)len, out);
+	if (r->memo != NULL)
+		memo_keep(r->memo, status, ctype, extra, body, len);
 }
 
 void

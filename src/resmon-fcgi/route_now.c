@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -68,7 +69,7 @@ newest_find(struct api *api, time_t now, struct newest *n, struct errmsg *err)
 	struct daydate date;
 	int pass;
 
-	*n = (struct newest){.interval_s = api_interval(api)};
+	*n = (struct newest){.interval_s = api_interval(api, now)};
 	n->dt = daytail_new();
 	if (daydate_of(now, &date) == -1)
 		return ERRMSG_SET(err, EOVERFLOW, "clock out of range");
@@ -167,12 +168,53 @@ reply_stale(struct api_req *r, const struct newest *n)
 	reply_problem_send(r, 503, "Retry-After: 5\r\n", obj);
 }
 
+/*
+ * Answers from api's memo of route when it was made this second from
+ * today's file as it is now; else arms r->memo so that the answer made
+ * next is kept. Returns whether it answered.
+ */
+static bool
+memo_answer(struct api *api, struct api_req *r, int route)
+{
+	struct now_memo *m = &api->memo[route];
+	char day[DAYDATE_LEN + 1], *path;
+	struct daydate today;
+	struct stat st;
+	bool found;
+
+	if (daydate_of(r->now, &today) == -1)
+		return false;
+	daydate_format(&today, day);
+	path = xasprintf("%s/%s.csv", api->data_dir, day);
+	found = stat(path, &st) == 0;
+	free(path);
+	/* Just after midnight the newest row is in yesterday's file. */
+	if (!found) {
+		m->at = 0;
+		return false;
+	}
+	if (m->at == r->now && m->body != NULL && m->ino == st.st_ino &&
+	    m->size == st.st_size && m->mtime.tv_sec == st.st_mtim.tv_sec &&
+	    m->mtime.tv_nsec == st.st_mtim.tv_nsec) {
+		reply_send(r, m->status, m->ctype, m->extra, m->body, m->len);
+		return true;
+	}
+	m->at = r->now;
+	m->ino = st.st_ino;
+	m->size = st.st_size;
+	m->mtime = st.st_mtim;
+	r->memo = m;
+	return false;
+}
+
 void
 route_current(struct api *api, struct api_req *r)
 {
 	struct newest n;
 	struct errmsg err;
 
+	if (memo_answer(api, r, MEMO_CURRENT))
+		return;
 	if (newest_find(api, r->now, &n, &err) == -1)
 		reply_error(r, &err, NULL);
 	else if (n.row == NULL || n.stale)
@@ -182,25 +224,27 @@ route_current(struct api *api, struct api_req *r)
 	newest_free(&n);
 }
 
-/* Asks resmond whether it records: 1, 0, or -1 when unreachable. */
-static int
-recorder_recording(struct api *api)
+int
+api_recording(struct api *api, time_t now)
 {
 	char line[CTLPROTO_MAX_REQUEST], *reply;
 	struct ctl_request req = {.cmd = CTL_STATUS};
 	struct ctl_status st;
 	ssize_t len;
-	int rc = -1;
 
+	if (api->ping_at == now)
+		return api->recording;
+	api->ping_at = now;
+	api->recording = -1;
 	reply = xmalloc(CTLPROTO_MAX_REPLY);
 	ctlproto_format_request(&req, line, sizeof(line));
 	len = ctlsock_call(api->socket_path, line, reply, CTLPROTO_MAX_REPLY,
 	    PING_TIMEOUT_MS, NULL);
 	if (len >= 0 &&
 	    ctlproto_parse_reply(reply, (size_t)len, &st, NULL) == 0)
-		rc = st.recording;
+		api->recording = st.recording;
 	free(reply);
-	return rc;
+	return api->recording;
 }
 
 /* A growing text buffer for the metrics page. */
@@ -311,6 +355,10 @@ route_metrics(struct api *api, struct api_req *r)
 	struct errmsg err;
 	int recording;
 
+	if (memo_answer(api, r, MEMO_METRICS)) {
+		free(t.s);
+		return;
+	}
 	if (newest_find(api, r->now, &n, &err) == -1) {
 		reply_error(r, &err, NULL);
 		goto out;
@@ -325,7 +373,7 @@ route_metrics(struct api *api, struct api_req *r)
 		    (long long)n.row->t);
 	}
 	if (n.row != NULL && !n.stale) {
-		recording = recorder_recording(api);
+		recording = api_recording(api, r->now);
 		if (recording >= 0) {
 			metric_head(&t, "resmon_recording",
 			    "1 when resmond records (absent: unreachable).");
@@ -360,6 +408,8 @@ route_health(struct api *api, struct api_req *r)
 	struct tm tm;
 	bool readable;
 
+	if (memo_answer(api, r, MEMO_HEALTH))
+		return;
 	o = json_object_new_object();
 	json_object_object_add(o, "status", json_object_new_string("ok"));
 	json_object_object_add(o, "version",
@@ -377,7 +427,7 @@ route_health(struct api *api, struct api_req *r)
 	json_object_object_add(o, "data_dir_readable",
 	    json_object_new_boolean(readable));
 	json_object_object_add(o, "recorder_reachable",
-	    json_object_new_boolean(recorder_recording(api) >= 0));
+	    json_object_new_boolean(api_recording(api, r->now) >= 0));
 	if (newest_find(api, r->now, &n, &err) == -1)
 		json_object_object_add(o, "data_error",
 		    json_object_new_string(err.msg));

@@ -139,7 +139,7 @@ plot_sources(struct api *api, struct api_req *r, const struct daydate *from,
 		    daydate_cmp(from, to) != 0 ? "(the whole range)" : "");
 		return -1;
 	}
-	rd->reuse_s = has_today ? api_interval(api) : 0;
+	rd->reuse_s = has_today ? api_interval(api, r->now) : 0;
 	return 0;
 }
 

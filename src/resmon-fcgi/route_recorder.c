@@ -48,6 +48,8 @@ call_resmond(struct api *api, struct api_req *r, const struct ctl_request *req)
 			reply_problem(r, err.code == EINVAL ? 400 : 500, NULL,
 			    NULL, "recorder: %s", err.msg);
 	} else {
+		api->recording = st.recording;
+		api->ping_at = r->now;
 		reply_json(r, 200, apijson_status(&st));
 	}
 	free(reply);

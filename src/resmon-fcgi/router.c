@@ -55,24 +55,30 @@ static const struct route {
 };
 
 unsigned
-api_interval(const struct api *api)
+api_interval(struct api *api, time_t now)
 {
 	struct recstate st;
 
-	if (statefile_load(api->data_dir, &st, NULL) == 0 && st.interval_s > 0)
-		return st.interval_s;
-	return api->interval_s;
+	if (api->state_read_at != now) {
+		api->state_read_at = now;
+		api->state_interval_s =
+		    statefile_load(api->data_dir, &st, NULL) == 0 &&
+		            st.interval_s > 0
+		        ? st.interval_s
+		        : api->interval_s;
+	}
+	return api->state_interval_s;
 }
 
 unsigned
-api_reuse_s(const struct api *api, const struct api_req *r)
+api_reuse_s(struct api *api, const struct api_req *r)
 {
 	struct daydate today;
 
 	if (daydate_of(r->now, &today) == -1 ||
 	    daydate_cmp(&today, &r->day) != 0)
 		return 0;
-	return api_interval(api);
+	return api_interval(api, r->now);
 }
 
 char *
