@@ -35,6 +35,9 @@ PACKAGES=(
 	npm:build    # (NodeSource's nodejs provides it: see is_installed)
 	chromium:test # tests/swagger_browser.sh drives it with playwright-core
 	prometheus:test # promtool check metrics on /metrics
+	systemd:test    # systemd-analyze verify/security on the units
+	mandoc:test     # man pages linted by tests/install.sh
+	groff-base:test
 	wrk:test        # load on the API (tests/slow/api_faults.sh)
 	iproute2:test
 	faketime:test
