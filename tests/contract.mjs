@@ -420,10 +420,10 @@ async function recorderDown() {
   await waitFor("the fake socket to go", () => !fs.existsSync(`${RUN}/resmond.sock`));
 
   fs.renameSync(DATA, `${DATA}.away`);
-  await t(404, "GET", "/api/v1/days", {}, "no data folder");
+  await t(503, "GET", "/api/v1/days", {}, "no data folder");
   await t(503, "GET", "/api/v1/current", {}, "no rows at all");
   fs.writeFileSync(DATA, "");
-  await t(500, "GET", "/api/v1/days", {}, "the data folder is a file");
+  await t(503, "GET", "/api/v1/days", {}, "the data folder is a file");
   fs.unlinkSync(DATA);
   fs.renameSync(`${DATA}.away`, DATA);
 

@@ -57,12 +57,11 @@ utf8_len(const unsigned char *s, size_t n)
  * bytes escaped, a byte that is not UTF-8 (a name is any bytes the
  * kernel took) as U+FFFD, so the output always parses.
  */
-struct json_object *
-apijson_string(const char *s)
+char *
+apijson_utf8(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), len, out_len = 0;
-	struct json_object *o;
 	char *out;
 
 	/* U+FFFD is 3 bytes: at most 3 per byte in. */
@@ -80,8 +79,18 @@ apijson_string(const char *s)
 		p += len;
 		n -= len;
 	}
-	o = json_object_new_string_len(out, (int)out_len);
-	free(out);
+	out[out_len] = '\0';
+	return out;
+}
+
+struct json_object *
+apijson_string(const char *s)
+{
+	struct json_object *o;
+	char *text = apijson_utf8(s);
+
+	o = json_object_new_string(text);
+	free(text);
 	return o;
 }
 

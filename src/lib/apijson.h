@@ -13,6 +13,12 @@ struct json_object;
  */
 
 /*
+ * s with every byte that is not UTF-8 replaced by U+FFFD, for a JSON key
+ * or a Prometheus label. Returns a string the caller frees.
+ */
+char *apijson_utf8(const char *s);
+
+/*
  * s as a JSON string, a byte that is not UTF-8 replaced by U+FFFD (an
  * interface name is any bytes the kernel took), so the output parses.
  */

@@ -130,6 +130,8 @@ struct render {
 	int (
 	    *draw)(void *ctx, int fd, const char *tmp_path, struct errmsg *err);
 	void *ctx;
+	/* Names the parameter of a 404 from draw() (an iface not there). */
+	const char *enoent_param;
 };
 
 /*
@@ -148,7 +150,8 @@ void render_serve(struct api *api, struct api_req *r, struct render *rd);
  * parameters were checked: ENOENT 404 (no such day, interface or rows),
  * ENOSPC 503, anything else (a day file that cannot be parsed) 500.
  */
-void reply_data_error(struct api_req *r, const struct errmsg *err);
+void reply_data_error(struct api_req *r, const struct errmsg *err,
+    const char *enoent_param);
 
 /* The iface= values joined by ',' (cache names); the caller frees it. */
 char *api_iface_list(const struct api_req *r);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <fcgiapp.h>
+#include <json-c/json.h>
 
 #include "api.h"
 #include "apitoken.h"
@@ -329,6 +330,14 @@ main(int argc, char **argv)
 	api.interval_s = cf.interval_s;
 	if (o.init_token) {
 		status = init_token(api.token_path);
+		goto out;
+	}
+	/* Series means in 10 digits, not json-c's 17 ("9.2599999999999998"). */
+	if (json_c_set_serialization_double_format("%.10g",
+	        JSON_C_OPTION_GLOBAL) == -1) {
+		fputs("resmon-fcgi: json-c refused the number format\n",
+		    stderr);
+		status = EXIT_FAILURE;
 		goto out;
 	}
 	listen_fd = open_listener(o.listen_path);

@@ -66,7 +66,7 @@ render_serve(struct api *api, struct api_req *r, struct render *rd)
 	if (rendercache_commit(fd, tmp, api->cache_dir, name, &rd->src,
 	        drawn == 0, &err) == -1) {
 		if (drawn == -1)
-			reply_data_error(r, &draw_err);
+			reply_data_error(r, &draw_err, rd->enoent_param);
 		else
 			reply_cache_error(r, &err);
 	} else {

@@ -219,11 +219,12 @@ reply_error(struct api_req *r, const struct errmsg *err, const char *param)
 }
 
 void
-reply_data_error(struct api_req *r, const struct errmsg *err)
+reply_data_error(struct api_req *r, const struct errmsg *err,
+    const char *enoent_param)
 {
 	switch (err->code) {
 	case ENOENT:
-		reply_problem(r, 404, NULL, NULL, "%s", err->msg);
+		reply_problem(r, 404, enoent_param, NULL, "%s", err->msg);
 		break;
 	case ENOSPC:
 	case EDQUOT:

@@ -36,7 +36,9 @@ route_days(struct api *api, struct api_req *r)
 
 	l = daylist_new(api->data_dir, api->cache_dir, &err);
 	if (l == NULL) {
-		reply_error(r, &err, NULL);
+		/* No folder is the server's trouble, not a missing day. */
+		reply_problem(r, 503, NULL, "Retry-After: 30\r\n",
+		    "data folder cannot be listed: %s", err.msg);
 		return;
 	}
 	reply_json(r, 200, apijson_daylist(l));
@@ -168,6 +170,7 @@ route_day_csv(struct api *api, struct api_req *r)
 	rd.reuse_s = api_reuse_s(api, r);
 	rd.draw = draw_csv;
 	rd.ctx = &c;
+	rd.enoent_param = "iface";
 	render_serve(api, r, &rd);
 out:
 	dayfilter_free(c.f);
@@ -211,7 +214,7 @@ series_json(const struct api_req *r, const struct dayreduce *red)
 	static const char *const fixed[] = {"cpu_percent", "mem_total_kib",
 	    "mem_free_kib", "mem_available_kib"};
 	struct json_object *o, *t, *series;
-	char day[DAYDATE_LEN + 1], ts[TIMESTAMP_LEN + 1], *name;
+	char day[DAYDATE_LEN + 1], ts[TIMESTAMP_LEN + 1], *name, *key;
 	size_t i, n = dayreduce_n_buckets(red), k, iface;
 	const char *want;
 
@@ -238,7 +241,9 @@ series_json(const struct api_req *r, const struct dayreduce *red)
 		             : dayreduce_iface(red, i);
 		if (dayreduce_find_iface(red, want, &iface) == -1)
 			continue;
-		name = xasprintf("net_rx_bps:%s", want);
+		key = apijson_utf8(want);
+		name = xasprintf("net_rx_bps:%s", key);
+		free(key);
 		json_object_object_add(series, name,
 		    series_column(red, DAYCOL_RX(iface)));
 		name[4] = 't';
@@ -286,7 +291,7 @@ route_day_series(struct api *api, struct api_req *r)
 	}
 	if (dayreduce_read(red, fd, path, NULL, &err) == -1) {
 		(void)close(fd);
-		reply_data_error(r, &err);
+		reply_data_error(r, &err, NULL);
 		goto out;
 	}
 	(void)close(fd);

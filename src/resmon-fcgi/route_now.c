@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 
 #include "api.h"
+#include "apijson.h"
 #include "ctlproto.h"
 #include "ctlsock.h"
 #include "dayreader.h"
@@ -113,6 +114,7 @@ row_json(const struct newest *n)
 {
 	const struct dayrow *row = n->row;
 	struct json_object *o, *ifaces, *iface;
+	char *key;
 	size_t i;
 
 	o = json_object_new_object();
@@ -137,7 +139,9 @@ row_json(const struct newest *n)
 		    cell_json(row, DAYCOL_RX(i), true));
 		json_object_object_add(iface, "tx_bps",
 		    cell_json(row, DAYCOL_TX(i), true));
-		json_object_object_add(ifaces, n->h->ifaces[i], iface);
+		key = apijson_utf8(n->h->ifaces[i]);
+		json_object_object_add(ifaces, key, iface);
+		free(key);
 	}
 	json_object_object_add(o, "interfaces", ifaces);
 	return o;
@@ -298,6 +302,7 @@ metrics_net(struct text *t, const struct newest *n, const char *name,
     const char *help, bool rx)
 {
 	const struct dayrow *row = n->row;
+	char *label;
 	size_t i, col;
 
 	metric_head(t, name, help);
@@ -306,7 +311,9 @@ metrics_net(struct text *t, const struct newest *n, const char *name,
 		if (isnan(row->value[col]))
 			continue;
 		text_add(t, "%s{interface=\"", name);
-		text_add_label(t, n->h->ifaces[i]);
+		label = apijson_utf8(n->h->ifaces[i]);
+		text_add_label(t, label);
+		free(label);
 		text_add(t, "\"} %.0f\n", row->value[col]);
 	}
 }

@@ -117,7 +117,7 @@ static int
 plot_sources(struct api *api, struct api_req *r, const struct daydate *from,
     const struct daydate *to, struct render *rd)
 {
-	char day[DAYDATE_LEN + 1], *path;
+	char day[DAYDATE_LEN + 1], last[DAYDATE_LEN + 1], *path;
 	struct daydate d, today;
 	struct errmsg err;
 	long i, found = 0;
@@ -134,9 +134,15 @@ plot_sources(struct api *api, struct api_req *r, const struct daydate *from,
 		free(path);
 	}
 	if (found == 0) {
-		reply_problem(r, 404, NULL, NULL, "no day file for %s%s%s",
-		    rd->label, daydate_cmp(from, to) != 0 ? " " : "",
-		    daydate_cmp(from, to) != 0 ? "(the whole range)" : "");
+		daydate_format(from, day);
+		if (daydate_cmp(from, to) == 0) {
+			reply_problem(r, 404, NULL, NULL, "no day file for %s",
+			    day);
+		} else {
+			daydate_format(to, last);
+			reply_problem(r, 404, NULL, NULL,
+			    "no day file from %s to %s", day, last);
+		}
 		return -1;
 	}
 	rd->reuse_s = has_today ? api_interval(api, r->now) : 0;
@@ -157,6 +163,7 @@ plot_serve(struct api *api, struct api_req *r, struct plot_req *p,
 	rd.ctype = "image/png";
 	rd.draw = draw_plot;
 	rd.ctx = p;
+	rd.enoent_param = p->o.n_ifaces > 0 ? "iface" : NULL;
 	if (plot_sources(api, r, &p->o.from, &p->o.to, &rd) == -1)
 		return;
 	rd.params = plot_key(r, p);
