@@ -41,7 +41,7 @@ for v in bindir sbindir pkglibexecdir sysconfdir pkgdatadir mandir \
 	[ -n "$(dir $v)" ] || bail "no $v from the Makefile"
 done
 
-plan 26
+plan 27
 
 make -C "$top_builddir" install DESTDIR="$dest" >"$tmp/install.out" 2>&1
 rc=$?
@@ -74,6 +74,8 @@ problem=$(dir pkgdatadir)/problem
 files_check "the nginx site, the config, the problem pages" -f "$site" \
     "$conf" "$problem/400.json" "$problem/413.json" "$problem/414.json" \
     "$problem/503.json" "$problem/504.json"
+files_check "openapi.yaml beside the site's Swagger folder" -f \
+    "$(dir pkgdatadir)/swagger/openapi.yaml"
 mandir=$(dir mandir)
 files_check "man pages resmon(1), resmon.conf(5), resmond(8), resmon-fcgi(8)" \
     -f "$mandir/man1/resmon.1" "$mandir/man5/resmon.conf.5" \
