@@ -123,6 +123,32 @@ test_datearg_shortens_a_long_value_in_the_message(void **state)
 	assert_true(strlen(err.msg) < 200);
 }
 
+/*
+ * Found by fuzz/fuzz_query.c: GET /api/v1/plot.png?to=f%AA%AA... put the
+ * raw bytes in the problem body, which was no longer UTF-8.
+ */
+static void
+test_datearg_escapes_the_message_when_bytes_are_not_printable(void **state)
+{
+	static const char fuzzed[] = "f\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa"
+	                             "\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa"
+	                             "\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa"
+	                             "\xaa\xaa\xaa\xaar:!m120=0";
+	struct daydate d;
+	struct errmsg err;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(datearg_parse(fuzzed, 0, &d, &err), -1);
+	assert_int_equal(err.code, EINVAL);
+	assert_non_null(strstr(err.msg, "\"f\\xaa\\xaa"));
+	assert_non_null(strstr(err.msg, "r:!m120=0\""));
+	assert_int_equal(datearg_parse("a\"b\\c\n\x7f", 0, &d, &err), -1);
+	assert_non_null(strstr(err.msg, "\"a\\x22b\\x5cc\\x0a\\x7f\""));
+	for (i = 0; err.msg[i] != '\0'; i++)
+		assert_true(err.msg[i] >= 0x20 && err.msg[i] < 0x7f);
+}
+
 static void
 test_datearg_range_allows_31_days(void **state)
 {
@@ -163,6 +189,8 @@ main(void)
 	    cmocka_unit_test(test_datearg_rejects_february_30),
 	    cmocka_unit_test(test_datearg_rejects_malformed_values),
 	    cmocka_unit_test(test_datearg_shortens_a_long_value_in_the_message),
+	    cmocka_unit_test(
+	        test_datearg_escapes_the_message_when_bytes_are_not_printable),
 	    cmocka_unit_test(test_datearg_range_allows_31_days),
 	    cmocka_unit_test(
 	        test_datearg_range_rejects_an_end_before_the_start),

@@ -16,7 +16,9 @@ struct errmsg;
  * "yesterday" (the local date of now, or the day before, in the
  * process's zone) into *date. Strict: two-digit months and days, a real
  * calendar date, nothing after it. Returns 0, or -1 with err EINVAL
- * "bad date \"S\" (...)"; *date is untouched on failure.
+ * "bad date \"S\" (...)", S cut at 64 bytes and non-printable bytes,
+ * quote and backslash as \xNN (safe in a JSON problem body); *date is
+ * untouched on failure.
  */
 int datearg_parse(const char *s, time_t now, struct daydate *date,
     struct errmsg *err);
