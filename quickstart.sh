@@ -82,10 +82,12 @@ packages_for() {
 
 is_installed() {
 	[[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]] ||
-		# or an installed package provides it (NodeSource's nodejs: npm)
+		# or an installed package provides it (NodeSource's nodejs: npm).
+		# grep reads to the end (no -q): under pipefail an early exit
+		# would kill sed with SIGPIPE and fail the pipe at random.
 		dpkg-query -W -f='${db:Status-Status}|${Provides}\n' 2>/dev/null |
 		sed -n 's/^installed|//p' | tr ',' '\n' | sed 's/ *(.*//; s/^ *//' |
-		grep -qxF -- "$1"
+		grep -xF -- "$1" >/dev/null
 }
 
 # install_missing MODE: apt-get only the packages that dpkg says are absent.

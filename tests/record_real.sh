@@ -16,7 +16,9 @@ file=telemetry/$day.csv
 check "today's file is telemetry/$day.csv" test -f "$file"
 check "the strict validator accepts it" "$DAYCHECK" "$file"
 rows=$(($(wc -l <"$file") - 1))
-check "4 or 5 rows in 5 seconds (got $rows)" test "$rows" -ge 4 -a "$rows" -le 5
+# 4 or 5 on a quiet machine; a read more than 1.5 intervals late writes
+# no row (SPEC §2), which a loaded CI machine can cause once.
+check "3 to 5 rows in 5 seconds (got $rows)" test "$rows" -ge 3 -a "$rows" -le 5
 memtotal=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
 check "mem_total_kib equals MemTotal ($memtotal)" \
 	awk -F, -v want="$memtotal" 'NR > 1 && $3 != want { exit 1 }' "$file"
