@@ -10,16 +10,18 @@
 # removed at the end; the debootstrap tarball is kept for the day in
 # $RESMON_CI_CACHE (/var/cache/resmon-ci). The image then runs twice:
 #
-# - the API alone, as `docker run` would start it, on a free 127.0.0.1
-#   port, with a host folder holding a generated day mounted read-only at
-#   /code/telemetry: the HEALTHCHECK, health, days, the CSV, a plot,
-#   Swagger UI, no process as root, TZ, the printed token, a clean stop;
+# - the API alone, as README's "Docker" runs it, on a free 127.0.0.1
+#   port, with the host's data folder (a generated day, and today's rows
+#   from a resmond of the host) mounted read-only at /code/telemetry and
+#   that resmond's socket folder at /run/resmon: the HEALTHCHECK, health,
+#   days, the CSV, a plot, Swagger UI, the dashboard, no process as root,
+#   TZ, the printed token stopping the host's resmond, a clean stop;
 # - with the recorder (-e RESMON_RECORDER=1) on a named volume: it
 #   records, the printed token stops it, its files are the resmon user's.
 #
 # Needs root, buildah, podman, runc, slirp4netns, debootstrap, curl and
-# python3 (.ci/run installs them) and tests/daygen built in
-# $RESMON_BUILD_DIR (./build). Not in `make check`: it needs Debian's
+# python3 (.ci/run installs them) and resmon, resmond and tests/daygen
+# built in $RESMON_BUILD_DIR (./build). Not in `make check`: it needs Debian's
 # mirror and npm's registry and takes a few minutes. Prints TAP, then
 # "N passed, N failed" as its last line; exits 1 if anything failed.
 set -u
@@ -31,11 +33,14 @@ export top_srcdir top_builddir
 
 CACHE=${RESMON_CI_CACHE:-/var/cache/resmon-ci}
 DAYGEN=$top_builddir/tests/daygen
+RESMOND=$top_builddir/src/resmond/resmond
+RESMON=$top_builddir/src/resmon/resmon
 BASE=localhost/bookworm-base
 IMAGE=localhost/resmon-ci:test
 DAY=2026-11-27
 api=() # the container of the API test, then the recorder's
 work=
+host_resmond= # the host's resmond of the first run
 
 note() { printf '# %s\n' "$@"; }
 
@@ -43,6 +48,7 @@ note() { printf '# %s\n' "$@"; }
 show() { tail -n "${2:-25}" "$1" 2>/dev/null | sed 's/^/#   /'; }
 
 cleanup() {
+	[[ -n $host_resmond ]] && kill -TERM "$host_resmond" 2>/dev/null
 	[[ -n $work && -d $work ]] || return 0
 	podman rm -f -a -t 2 >/dev/null 2>&1
 	podman volume rm -a -f >/dev/null 2>&1
@@ -70,7 +76,9 @@ for tool in buildah podman runc slirp4netns debootstrap curl python3 findmnt; do
 	command -v $tool >/dev/null || [[ -x /usr/sbin/$tool ]] ||
 		bail "$tool is needed (apt-get install it; .ci/run does)"
 done
-[[ -x $DAYGEN ]] || bail "$DAYGEN not built (make in $top_builddir)"
+for prog in "$DAYGEN" "$RESMOND" "$RESMON"; do
+	[[ -x $prog ]] || bail "$prog not built (make in $top_builddir)"
+done
 
 work=$(mktemp -d /var/tmp/resmon-container.XXXXXX) || bail "mktemp"
 mkdir -p "$work/data" "$work/networks" "$work/libpod" || bail "mkdir"
@@ -102,7 +110,7 @@ EOF
 export CONTAINERS_CONF=$work/containers.conf
 export CONTAINERS_STORAGE_CONF=$work/storage.conf
 
-plan 31
+plan 33
 
 # ---- the base: debootstrap once a day, cached -----------------------------
 # Made like debian:bookworm-slim: minbase, no docs, man pages or locales,
@@ -222,17 +230,35 @@ only_resmon() {
 	[[ $users == resmon ]] || { note "users: $users"; return 1; }
 }
 
+# The host's side, as README's "Docker" has it: a resmond of the host (as
+# nobody, standing for resmon) records into the folder the container
+# reads; its socket's folder (0750) is mounted at /run/resmon, and the
+# container's user joins the socket's group.
 "$DAYGEN" --date $DAY --tz Europe/Samara --ifaces 2 --interval 60 \
     -o "$work/data/$DAY.csv" || bail "daygen"
-chmod 0755 "$work/data" && touch -d '1 hour ago' "$work/data/$DAY.csv"
+touch -d '1 hour ago' "$work/data/$DAY.csv"
+mkdir -m 0750 "$work/sock" && chmod 0755 "$work" "$work/data" &&
+	chown 65534:65534 "$work/data" "$work/sock" || bail "the host's folders"
+TZ=Europe/Samara setpriv --reuid=65534 --regid=65534 --clear-groups \
+    "$RESMOND" -d "$work/data" -i 1 --socket "$work/sock/resmond.sock" \
+    >"$work/resmond.log" 2>&1 &
+host_resmond=$!
+for ((i = 0; i < 50; i++)); do
+	[[ -S $work/sock/resmond.sock ]] && break
+	sleep 0.1
+done
+[[ -S $work/sock/resmond.sock ]] || { show "$work/resmond.log"; bail "the host's resmond"; }
+
 port=$(free_port) || bail "no free port"
 # slirp4netns: the published port is forwarded in user space, so no
 # bridge, no iptables rule and no address but loopback on the host.
 name=resmon-ci-api
 podman run -d --pull=never --name $name --network slirp4netns \
     -p 127.0.0.1:$port:5555 -v "$work/data:/code/telemetry:ro" \
+    -v "$work/sock:/run/resmon" --group-add 65534 \
     $IMAGE >/dev/null 2>"$work/run.log"
-check "podman runs the image (API on 127.0.0.1:$port)" test $? -eq 0
+check "podman runs the image (API on 127.0.0.1:$port, the host's data and socket)" \
+    test $? -eq 0
 t0=$SECONDS
 if wait_health "$port" 30; then
 	ok "the API answers on the published port after $((SECONDS - t0)) s"
@@ -249,20 +275,20 @@ check "the HEALTHCHECK passes" test \
 
 url=http://127.0.0.1:$port
 health=$(curl -fsS "$url/api/v1/health")
-check "health: ok, data folder readable, +04:00 and no tz_mismatch (got $health)" \
+check "health: ok, data readable, recorder reachable, +04:00, no tz_mismatch (got $health)" \
     python3 -c '
 import json, sys
 h = json.loads(sys.argv[1])
 sys.exit(not (h["status"] == "ok" and h["data_dir_readable"] is True
-    and h["utc_offset"] == "+04:00" and h["tz_mismatch"] is False
-    and h["data_utc_offset"] == "+04:00"))' "$health"
+    and h["recorder_reachable"] is True and h["utc_offset"] == "+04:00"
+    and h["tz_mismatch"] is False and h["data_utc_offset"] == "+04:00"))' "$health"
 check "TZ is Europe/Samara in the container" \
     test "$(podman exec $name printenv TZ 2>/dev/null)" = Europe/Samara
 days=$(curl -fsS "$url/api/v1/days")
 check "/api/v1/days lists the mounted day, 1440 rows (got $days)" python3 -c '
 import json, sys
-d = json.loads(sys.argv[1])
-sys.exit(not (len(d) == 1 and d[0]["date"] == sys.argv[2] and d[0]["rows"] == 1440
+d = [e for e in json.loads(sys.argv[1]) if e["date"] == sys.argv[2]]
+sys.exit(not (len(d) == 1 and d[0]["rows"] == 1440
     and d[0]["interfaces"] == ["eth0", "eth1"]))' "$days" $DAY
 ctype=$(curl -fsS -o "$work/day.csv" -w '%{content_type}' "$url/api/v1/days/$DAY.csv")
 check "the day's CSV is the host file, byte for byte ($ctype)" \
@@ -286,10 +312,19 @@ check "the dashboard at / (got $code)" test "$code" = "200 text/html; charset=ut
 check "no process runs as root" only_resmon $name
 check "podman exec runs as resmon, not root" \
     test "$(podman exec $name id -un 2>/dev/null)" = resmon
-check "the API token is printed at start" \
-    grep -Eq 'token: +[0-9a-f]{64} ' <(podman logs $name 2>/dev/null)
+token=$(podman logs $name 2>/dev/null | sed -n 's/.*token: *\([0-9a-f]\{64\}\) .*/\1/p')
+check "the API token is printed at start" test ${#token} = 64
+rec=$(curl -fsS "$url/api/v1/recorder")
+check "/api/v1/recorder reaches the host's resmond: recording (got $rec)" \
+    grep -q '"recording": *true' <<<"$rec"
+rec=$(curl -sS -X POST -H "Authorization: Bearer $token" "$url/api/v1/recorder/stop")
+RESMON_SOCKET=$work/sock/resmond.sock "$RESMON" status >/dev/null 2>&1
+check "the printed token stops the host's resmond (resmon status exits 3)" \
+    test $? = 3
 t0=$SECONDS
 podman stop -t 10 $name >/dev/null 2>&1
+kill -TERM $host_resmond && wait $host_resmond
+host_resmond=
 check "podman stop ends it cleanly in $((SECONDS - t0)) s (exit 0, under 5 s)" \
     test "$(podman inspect --format '{{.State.ExitCode}}' $name 2>/dev/null)" = 0 \
     -a $((SECONDS - t0)) -lt 5
