@@ -17,7 +17,7 @@
 // documented status of every operation must have been seen, but for the
 // few listed in NOT_LIVE; and wrong answers must be refused, so the
 // checker is shown able to fail.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import net from "node:net";
@@ -391,10 +391,11 @@ async function stopped() {
 
   // Another writer holds the folder: start is 409.
   const rec = spawn(RESMON, ["record", "-d", DATA, "--for", "30"], { stdio: "ignore" });
+  // Watch the lock itself: asking resmond to start meanwhile could take
+  // the folder first and make resmon record give up.
   await waitFor("resmon record to hold the folder", async () => {
-    const r = await request("POST", "/api/v1/recorder/start", { headers: auth });
-    if (r.status === 200) await request("POST", "/api/v1/recorder/stop", { headers: auth });
-    return r.status === 409;
+    if (rec.exitCode !== null) bail(`resmon record ended (exit ${rec.exitCode})`);
+    return spawnSync("flock", ["-n", `${DATA}/.lock`, "true"]).status === 1;
   });
   await t(409, "POST", "/api/v1/recorder/start", { headers: auth }, "resmon record holds the folder");
   rec.kill("SIGTERM");

@@ -37,7 +37,12 @@ call_resmond(struct api *api, struct api_req *r, const struct ctl_request *req)
 	ctlproto_format_request(req, line, sizeof(line));
 	len = ctlsock_call(api->socket_path, line, reply, CTLPROTO_MAX_REPLY,
 	    CALL_TIMEOUT_MS, &err);
+	/* What health and metrics said of resmond may have just changed. */
+	api->memo[MEMO_HEALTH].at = 0;
+	api->memo[MEMO_METRICS].at = 0;
 	if (len == -1) {
+		api->recording = -1;
+		api->ping_at = r->now;
 		/* The day files are still served: only control is gone. */
 		reply_problem(r, 503, NULL, "Retry-After: 5\r\n",
 		    "recorder unreachable: %s", err.msg);

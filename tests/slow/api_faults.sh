@@ -307,6 +307,8 @@ for m in GET POST; do
 	check "resmond killed (its socket left behind): $m recorder is 503" \
 	    expect rec 503 $PJ '"retry-after" in h and "unreachable" in j["detail"]'
 done
+# A worker's answers about resmond may be up to a second old.
+sleep 1.1
 req health "$B/api/v1/health"
 check "health: 200, recorder not reachable" expect health 200 \
     application/json 'j["recorder_reachable"] is False'
