@@ -38,7 +38,6 @@ RESMON=$top_builddir/src/resmon/resmon
 BASE=localhost/bookworm-base
 IMAGE=localhost/resmon-ci:test
 DAY=2026-11-27
-api=() # the container of the API test, then the recorder's
 work=
 host_resmond= # the host's resmond of the first run
 
@@ -50,9 +49,12 @@ show() { tail -n "${2:-25}" "$1" 2>/dev/null | sed 's/^/#   /'; }
 cleanup() {
 	[[ -n $host_resmond ]] && kill -TERM "$host_resmond" 2>/dev/null
 	[[ -n $work && -d $work ]] || return 0
-	podman rm -f -a -t 2 >/dev/null 2>&1
-	podman volume rm -a -f >/dev/null 2>&1
-	buildah rm -a >/dev/null 2>&1
+	# -a is all of this run's private storage, never the machine's.
+	if [[ ${CONTAINERS_STORAGE_CONF:-} == "$work/storage.conf" ]]; then
+		podman rm -f -a -t 2 >/dev/null 2>&1
+		podman volume rm -a -f >/dev/null 2>&1
+		buildah rm -a >/dev/null 2>&1
+	fi
 	# vfs mounts nothing, but podman's shm for a container: let go of any.
 	findmnt -rn -o TARGET | grep "^$work/" | sort -r |
 		while IFS= read -r m; do umount -l "$m"; done
