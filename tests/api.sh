@@ -306,7 +306,10 @@ all(k in j for k in ("clock_steps", "last_sample", "last_error", "pid"))'
 req stop_anon -X POST "$B/api/v1/recorder/stop"
 check "stop without a token: 401 with WWW-Authenticate: Bearer" \
     expect stop_anon 401 $PJ 'h["www-authenticate"].startswith("Bearer")'
-req stop_wrong -X POST -H "Authorization: Bearer ${token%?}0" \
+# The right token with its last digit changed (0 and 1 swap, so it
+# always differs).
+wrong=${token%?}$([ "${token: -1}" = 0 ] && echo 1 || echo 0)
+req stop_wrong -X POST -H "Authorization: Bearer $wrong" \
     "$B/api/v1/recorder/stop"
 check "stop with a wrong token: 401 with WWW-Authenticate: Bearer" \
     expect stop_wrong 401 $PJ 'h["www-authenticate"].startswith("Bearer")'
