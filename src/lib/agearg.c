@@ -13,7 +13,6 @@
 
 #define UNITS "s, m, h or d"
 /* Bytes of a bad value shown in a message: enough to recognise it. */
-#define SHOW_MAX 64
 
 static const struct ageunit {
 	char name;
@@ -28,8 +27,10 @@ static const struct ageunit {
 static int
 bad_age(const char *s, const char *why, struct errmsg *err)
 {
-	return ERRMSG_SET(err, EINVAL, "bad age \"%.*s%s\": %s", SHOW_MAX, s,
-	    strlen(s) > SHOW_MAX ? "..." : "", why);
+	char shown[ERRMSG_QUOTE_SIZE];
+
+	return ERRMSG_SET(err, EINVAL, "bad age \"%s\": %s",
+	    errmsg_quote(s, strlen(s), shown), why);
 }
 
 int
@@ -37,7 +38,7 @@ agearg_parse(const char *s, uint64_t *age_s, struct errmsg *err)
 {
 	size_t len = strlen(s), digits = strspn(s, "0123456789"), i;
 	const struct ageunit *unit = NULL;
-	char why[ERRMSG_MAX];
+	char why[ERRMSG_MAX], shown[ERRMSG_QUOTE_SIZE];
 	uint64_t n;
 
 	if (len == 0)
@@ -53,9 +54,8 @@ agearg_parse(const char *s, uint64_t *age_s, struct errmsg *err)
 		if (s[digits] == ageunits[i].name)
 			unit = &ageunits[i];
 	if (unit == NULL) {
-		(void)snprintf(why, sizeof(why), "unknown unit \"%.*s%s\" (%s)",
-		    SHOW_MAX, s + digits, len - digits > SHOW_MAX ? "..." : "",
-		    UNITS);
+		(void)snprintf(why, sizeof(why), "unknown unit \"%s\" (%s)",
+		    errmsg_quote(s + digits, len - digits, shown), UNITS);
 		return bad_age(s, why, err);
 	}
 	if (digits + 1 != len)

@@ -12,40 +12,16 @@
 
 #define FORMS "YYYY-MM-DD, DD-MM-YYYY, today or yesterday"
 /* Bytes of a bad value shown in a message: enough to recognise it. */
-#define SHOW_MAX 64
-/* Room for SHOW_MAX bytes written as \xNN, "..." and a NUL. */
-#define SHOW_SIZE (SHOW_MAX * 4 + 4)
 
 static int
 bad_date(const char *s, struct errmsg *err)
 {
-	static const char hex[] = "0123456789abcdef";
-	char shown[SHOW_SIZE];
-	size_t i, n = 0;
+	char shown[ERRMSG_QUOTE_SIZE];
 
-	/*
-	 * Untrusted (a query value of the API, which puts the message in a
-	 * JSON problem body): escape what could end the quotes or break
-	 * UTF-8, as timearg does.
-	 */
-	for (i = 0; s[i] != '\0' && i < SHOW_MAX; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-			shown[n++] = '\\';
-			shown[n++] = 'x';
-			shown[n++] = hex[c >> 4];
-			shown[n++] = hex[c & 0xf];
-		} else
-			shown[n++] = (char)c;
-	}
-	if (s[i] != '\0') {
-		memcpy(shown + n, "...", 3);
-		n += 3;
-	}
-	shown[n] = '\0';
-	return ERRMSG_SET(err, EINVAL, "bad date \"%s\" (expected %s)", shown,
-	    FORMS);
+	/* Untrusted (a query value of the API, which puts the message in a
+	 * JSON problem body): quoted. */
+	return ERRMSG_SET(err, EINVAL, "bad date \"%s\" (expected %s)",
+	    errmsg_quote(s, strlen(s), shown), FORMS);
 }
 
 int

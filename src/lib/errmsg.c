@@ -53,3 +53,28 @@ errmsg_prefix(struct errmsg *err, const char *fmt, ...)
 	memcpy(err->msg, prefix, plen);
 	return -1;
 }
+
+const char *
+errmsg_quote(const char *s, size_t len, char buf[ERRMSG_QUOTE_SIZE])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, n = 0;
+
+	for (i = 0; i < len && i < ERRMSG_QUOTE_MAX; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+			buf[n++] = '\\';
+			buf[n++] = 'x';
+			buf[n++] = hex[c >> 4];
+			buf[n++] = hex[c & 0xf];
+		} else
+			buf[n++] = (char)c;
+	}
+	if (len > ERRMSG_QUOTE_MAX) {
+		memcpy(buf + n, "...", 3);
+		n += 3;
+	}
+	buf[n] = '\0';
+	return buf;
+}

@@ -3,6 +3,8 @@
 #ifndef RESMON_ERRMSG_H
 #define RESMON_ERRMSG_H
 
+#include <stddef.h>
+
 #define ERRMSG_MAX 512
 
 /*
@@ -27,5 +29,19 @@ int errmsg_set(struct errmsg *err, int code, const char *src_file, int src_line,
 /* Prefixes err's message with "what: " (a path or call), keeping its code. */
 int errmsg_prefix(struct errmsg *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Bytes of untrusted text a message shows; the rest becomes "...". */
+#define ERRMSG_QUOTE_MAX 64
+/* Room for ERRMSG_QUOTE_MAX bytes written as \xNN, "..." and a NUL. */
+#define ERRMSG_QUOTE_SIZE (ERRMSG_QUOTE_MAX * 4 + 4)
+
+/*
+ * Writes the first ERRMSG_QUOTE_MAX of len bytes at s into buf for a
+ * message: printable ASCII as is, anything else (quote and backslash
+ * too) as \xNN, so untrusted text can neither end a quoted string nor
+ * carry bad UTF-8 into a JSON problem body. Returns buf. Cannot fail.
+ */
+const char *errmsg_quote(const char *s, size_t len,
+    char buf[ERRMSG_QUOTE_SIZE]);
 
 #endif

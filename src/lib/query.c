@@ -12,9 +12,6 @@
 #include "xalloc.h"
 
 /* Bytes of an untrusted name or value shown in a message. */
-#define SHOW_MAX 64
-/* Room for SHOW_MAX bytes written as \xNN, "..." and a NUL. */
-#define SHOW_SIZE (SHOW_MAX * 4 + 4)
 
 struct query_pair {
 	const char *name; /* decoded, in q->buf */
@@ -32,37 +29,6 @@ enum decode_fault {
 	DECODE_ESCAPE,
 	DECODE_CONTROL,
 };
-
-/*
- * Writes the first SHOW_MAX of len bytes at s into buf, printable ASCII
- * as is and anything else, quote and backslash too, as \xNN, so that the
- * text cannot end a quoted string or carry bad UTF-8 into a JSON body.
- * Returns buf. Cannot fail.
- */
-static const char *
-show(const char *s, size_t len, char buf[SHOW_SIZE])
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i, n = 0;
-
-	for (i = 0; i < len && i < SHOW_MAX; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-			buf[n++] = '\\';
-			buf[n++] = 'x';
-			buf[n++] = hex[c >> 4];
-			buf[n++] = hex[c & 0xf];
-		} else
-			buf[n++] = (char)c;
-	}
-	if (len > SHOW_MAX) {
-		memcpy(buf + n, "...", 3);
-		n += 3;
-	}
-	buf[n] = '\0';
-	return buf;
-}
 
 static int
 hex_value(char c)
@@ -122,7 +88,7 @@ query_add_pair(struct query *q, char *piece, size_t len, const char *raw,
     const struct query_param *allowed, size_t n_allowed, bool *seen,
     const char **bad, struct errmsg *err)
 {
-	char shown[SHOW_SIZE], shown_name[SHOW_SIZE];
+	char shown[ERRMSG_QUOTE_SIZE], shown_name[ERRMSG_QUOTE_SIZE];
 	char *eq = memchr(piece, '=', len);
 	size_t name_len = eq != NULL ? (size_t)(eq - piece) : len;
 	const char *pname;
@@ -134,12 +100,12 @@ query_add_pair(struct query *q, char *piece, size_t len, const char *raw,
 	case DECODE_ESCAPE:
 		return ERRMSG_SET(err, EINVAL,
 		    "bad escape \"%s\" in parameter name \"%s\"",
-		    show(raw + at, escape_len(name_len, at), shown),
-		    show(raw, name_len, shown_name));
+		    errmsg_quote(raw + at, escape_len(name_len, at), shown),
+		    errmsg_quote(raw, name_len, shown_name));
 	case DECODE_CONTROL:
 		return ERRMSG_SET(err, EINVAL,
 		    "control character \\x%02x in parameter name \"%s\"", byte,
-		    show(raw, name_len, shown_name));
+		    errmsg_quote(raw, name_len, shown_name));
 	case DECODE_OK:
 		break;
 	}
@@ -148,7 +114,7 @@ query_add_pair(struct query *q, char *piece, size_t len, const char *raw,
 			break;
 	if (i == n_allowed)
 		return ERRMSG_SET(err, EINVAL, "unknown parameter \"%s\"",
-		    show(piece, strlen(piece), shown));
+		    errmsg_quote(piece, strlen(piece), shown));
 
 	pname = allowed[i].name;
 	*bad = pname;
@@ -162,7 +128,7 @@ query_add_pair(struct query *q, char *piece, size_t len, const char *raw,
 	case DECODE_ESCAPE:
 		return ERRMSG_SET(err, EINVAL,
 		    "parameter \"%s\" has a bad escape \"%s\"", pname,
-		    show(raw + at, escape_len(len, at), shown));
+		    errmsg_quote(raw + at, escape_len(len, at), shown));
 	case DECODE_CONTROL:
 		return ERRMSG_SET(err, EINVAL,
 		    "parameter \"%s\" has a control character \\x%02x", pname,

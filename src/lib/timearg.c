@@ -16,9 +16,6 @@
 
 #define FORMS "HH:MM[:SS] or YYYY-MM-DDTHH:MM:SS+HH:MM"
 /* Bytes of a bad value shown in a message: enough to recognise it. */
-#define SHOW_MAX 64
-/* Room for SHOW_MAX bytes written as \xNN, "..." and a NUL. */
-#define SHOW_SIZE (SHOW_MAX * 4 + 4)
 #define MAX_OFFSET_S (18 * 3600)
 /*
  * How far from a wall time to look for the zone's offsets before and
@@ -36,29 +33,11 @@ struct wall {
 static int
 bad_time(const char *s, struct errmsg *err)
 {
-	static const char hex[] = "0123456789abcdef";
-	char shown[SHOW_SIZE];
-	size_t i, n = 0;
+	char shown[ERRMSG_QUOTE_SIZE];
 
-	/* Untrusted: escape what could end the quotes or break UTF-8. */
-	for (i = 0; s[i] != '\0' && i < SHOW_MAX; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-			shown[n++] = '\\';
-			shown[n++] = 'x';
-			shown[n++] = hex[c >> 4];
-			shown[n++] = hex[c & 0xf];
-		} else
-			shown[n++] = (char)c;
-	}
-	if (s[i] != '\0') {
-		memcpy(shown + n, "...", 3);
-		n += 3;
-	}
-	shown[n] = '\0';
-	return ERRMSG_SET(err, EINVAL, "bad time \"%s\" (want %s)", shown,
-	    FORMS);
+	/* Untrusted: quoted so it cannot end the quotes or break UTF-8. */
+	return ERRMSG_SET(err, EINVAL, "bad time \"%s\" (want %s)",
+	    errmsg_quote(s, strlen(s), shown), FORMS);
 }
 
 /*

@@ -153,6 +153,9 @@ void render_serve(struct api *api, struct api_req *r, struct render *rd);
 void reply_data_error(struct api_req *r, const struct errmsg *err,
     const char *enoent_param);
 
+/* Checks every iface= value is an interface name: -1 after a 400. */
+int api_check_ifaces(struct api_req *r);
+
 /* The iface= values joined by ',' (cache names); the caller frees it. */
 char *api_iface_list(const struct api_req *r);
 

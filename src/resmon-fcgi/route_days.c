@@ -72,26 +72,6 @@ time_param(struct api_req *r, const char *name, time_t dflt, time_t *t)
 	return -1;
 }
 
-/* Checks every iface= value is an interface name: -1 after a 400. */
-static int
-iface_params_ok(struct api_req *r)
-{
-	size_t i, n = query_count(r->q, "iface");
-	const char *v;
-
-	for (i = 0; i < n; i++) {
-		v = query_get_nth(r->q, "iface", i);
-		if (!dayreader_iface_name_ok(v, strlen(v))) {
-			reply_problem(r, 400, "iface", NULL,
-			    "iface: \"%.64s\" is not an interface name (1-15 "
-			    "bytes, no '/', ':' or white space)",
-			    v);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 struct csv_draw {
 	struct dayfilter *f;
 	const char *path;
@@ -147,7 +127,7 @@ route_day_csv(struct api *api, struct api_req *r)
 	}
 	if (time_param(r, "from", 0, &from) == -1 ||
 	    time_param(r, "to", (time_t)LONG_MAX, &to) == -1 ||
-	    iface_params_ok(r) == -1)
+	    api_check_ifaces(r) == -1)
 		goto out;
 	c.f = dayfilter_new();
 	c.path = path;
@@ -259,6 +239,7 @@ void
 route_day_series(struct api *api, struct api_req *r)
 {
 	const char *v = query_get(r->q, "points");
+	char shown[ERRMSG_QUOTE_SIZE];
 	struct dayreduce *red = NULL;
 	uint64_t points = SERIES_POINTS;
 	time_t start, end;
@@ -271,11 +252,11 @@ route_day_series(struct api *api, struct api_req *r)
 	if (v != NULL &&
 	    parse_uint(v, 1, DAYREDUCE_MAX_BUCKETS, &points) == -1) {
 		reply_problem(r, 400, "points", NULL,
-		    "points: \"%.64s\" is not a whole number 1-%d", v,
-		    DAYREDUCE_MAX_BUCKETS);
+		    "points: \"%s\" is not a whole number 1-%d",
+		    errmsg_quote(v, strlen(v), shown), DAYREDUCE_MAX_BUCKETS);
 		goto out;
 	}
-	if (iface_params_ok(r) == -1)
+	if (api_check_ifaces(r) == -1)
 		goto out;
 	if (timearg_parse("00:00", &r->day, &start, &err) == -1 ||
 	    timearg_parse("24:00", &r->day, &end, &err) == -1 ||

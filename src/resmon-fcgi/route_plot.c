@@ -39,6 +39,7 @@ size_param(struct api_req *r, const char *name, unsigned min, unsigned max,
     unsigned *px)
 {
 	const char *v = query_get(r->q, name);
+	char shown[ERRMSG_QUOTE_SIZE];
 	uint64_t n;
 
 	if (v == NULL)
@@ -47,8 +48,8 @@ size_param(struct api_req *r, const char *name, unsigned min, unsigned max,
 		*px = (unsigned)n;
 		return 0;
 	}
-	reply_problem(r, 400, name, NULL, "%s: \"%.64s\" is not %u-%u pixels",
-	    name, v, min, max);
+	reply_problem(r, 400, name, NULL, "%s: \"%s\" is not %u-%u pixels",
+	    name, errmsg_quote(v, strlen(v), shown), min, max);
 	return -1;
 }
 
@@ -70,17 +71,10 @@ plot_params(struct api *api, struct api_req *r, struct plot_req *p)
 		p->o.host = p->host;
 	}
 	p->ifaces = xreallocarray(NULL, n + 1, sizeof(*p->ifaces));
-	for (i = 0; i < n; i++) {
-		v = query_get_nth(r->q, "iface", i);
-		if (!dayreader_iface_name_ok(v, strlen(v))) {
-			reply_problem(r, 400, "iface", NULL,
-			    "iface: \"%.64s\" is not an interface name (1-15 "
-			    "bytes, no '/', ':' or white space)",
-			    v);
-			return -1;
-		}
-		p->ifaces[i] = v;
-	}
+	if (api_check_ifaces(r) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		p->ifaces[i] = query_get_nth(r->q, "iface", i);
 	p->o.ifaces = p->ifaces;
 	p->o.n_ifaces = n;
 	v = query_get(r->q, "panels");

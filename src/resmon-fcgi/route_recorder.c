@@ -117,7 +117,7 @@ read_start_body(struct api_req *r, unsigned *interval_s)
 	const char *clen = FCGX_GetParam("CONTENT_LENGTH", r->fcgi->envp);
 	const char *ctype = FCGX_GetParam("CONTENT_TYPE", r->fcgi->envp);
 	struct json_object *obj, *val;
-	char body[BODY_MAX + 1];
+	char body[BODY_MAX + 1], shown[ERRMSG_QUOTE_SIZE], *name;
 	uint64_t len = 0;
 	int n, rc = -1;
 
@@ -158,8 +158,11 @@ read_start_body(struct api_req *r, unsigned *interval_s)
 	{
 		(void)v;
 		if (strcmp(key, "interval_s") != 0) {
-			reply_problem(r, 400, key, NULL,
-			    "unknown field \"%.64s\" (only interval_s)", key);
+			name = apijson_utf8(key);
+			reply_problem(r, 400, name, NULL,
+			    "unknown field \"%s\" (only interval_s)",
+			    errmsg_quote(key, strlen(key), shown));
+			free(name);
 			goto out;
 		}
 	}

@@ -9,6 +9,7 @@
 #include "api.h"
 #include "apitoken.h"
 #include "datearg.h"
+#include "dayreader.h"
 #include "errmsg.h"
 #include "query.h"
 #include "statefile.h"
@@ -100,6 +101,26 @@ api_iface_list(const struct api_req *r)
 	}
 	s[at] = '\0';
 	return s;
+}
+
+int
+api_check_ifaces(struct api_req *r)
+{
+	size_t i, n = query_count(r->q, "iface");
+	char shown[ERRMSG_QUOTE_SIZE];
+	const char *v;
+
+	for (i = 0; i < n; i++) {
+		v = query_get_nth(r->q, "iface", i);
+		if (!dayreader_iface_name_ok(v, strlen(v))) {
+			reply_problem(r, 400, "iface", NULL,
+			    "iface: \"%s\" is not an interface name (1-15 "
+			    "bytes, no '/', ':' or white space)",
+			    errmsg_quote(v, strlen(v), shown));
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static const char *
