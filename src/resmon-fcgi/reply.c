@@ -120,17 +120,47 @@ strip_dir(char *msg, const char *dir, const char *key)
 	}
 }
 
+/*
+ * detail in buf, its control bytes and those from 0x80 up written as
+ * \xNN: a message may quote a client's bytes as they came (an interface
+ * name not in the file), json-c copies bytes from 0x80 up as they are,
+ * and a problem body must be UTF-8 (RFC 8259). Cut short rather than
+ * overflow buf. Returns buf.
+ */
+static const char *
+ascii_only(const char *detail, char *buf, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)detail;
+	size_t n = 0;
+
+	for (; *s != '\0' && n + 5 <= size; s++) {
+		if (*s >= 0x20 && *s < 0x7f) {
+			buf[n++] = (char)*s;
+			continue;
+		}
+		buf[n++] = '\\';
+		buf[n++] = 'x';
+		buf[n++] = hex[*s >> 4];
+		buf[n++] = hex[*s & 0xf];
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 struct json_object *
 reply_problem_new(int status, const char *param, const char *detail)
 {
 	struct json_object *obj = json_object_new_object();
+	char shown[ERRMSG_MAX * 4];
 
 	json_object_object_add(obj, "type",
 	    json_object_new_string("about:blank"));
 	json_object_object_add(obj, "title",
 	    json_object_new_string(status_title(status)));
 	json_object_object_add(obj, "status", json_object_new_int(status));
-	json_object_object_add(obj, "detail", json_object_new_string(detail));
+	json_object_object_add(obj, "detail",
+	    json_object_new_string(ascii_only(detail, shown, sizeof(shown))));
 	if (param != NULL)
 		json_object_object_add(obj, "parameter",
 		    json_object_new_string(param));
