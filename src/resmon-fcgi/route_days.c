@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -101,6 +102,7 @@ route_day_csv(struct api *api, struct api_req *r)
 	struct csv_draw c = {.f = NULL};
 	struct render rd;
 	struct errmsg err;
+	struct stat st;
 	time_t from, to;
 	size_t i;
 
@@ -116,7 +118,15 @@ route_day_csv(struct api *api, struct api_req *r)
 	}
 	if (query_get(r->q, "from") == NULL && query_get(r->q, "to") == NULL &&
 	    query_count(r->q, "iface") == 0) {
-		/* The whole file: nginx sends it as it is. */
+		/*
+		 * The whole file: nginx sends it as it is. It follows links
+		 * and redirects to folders: name only a file that is one.
+		 */
+		if (lstat(path, &st) == -1 || !S_ISREG(st.st_mode)) {
+			reply_problem(r, 404, NULL, NULL,
+			    "no day file for %s: not a regular file", day);
+			goto out;
+		}
 		snprintf(uri, sizeof(uri), "%s%s", ACCEL_DATA, filename);
 		snprintf(disposition, sizeof(disposition),
 		    "Content-Disposition: attachment; filename=\"%s\"\r\n",
