@@ -234,7 +234,9 @@ unknown_param(const char *qs, const struct query_param *params)
 				    strncmp(params[i].name, qs, len) == 0)
 					break;
 			if (params[i].name == NULL)
-				return strndup(qs, len);
+				return strndup(qs, len < ERRMSG_QUOTE_MAX
+				                       ? len
+				                       : ERRMSG_QUOTE_MAX);
 		}
 		qs += strcspn(qs, "&");
 		if (*qs == '&')
