@@ -12,9 +12,9 @@
 # columns cut from the file by python's csv module.
 set -u
 . "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/stack.sh"
 
 DAYGEN=$top_builddir/tests/daygen
-STACK=$top_srcdir/scripts/resmon-stack
 # Debian's python3 starts in 20 ms; a pyenv shim takes five times that.
 PY=/usr/bin/python3
 [ -x $PY ] || PY=python3
@@ -228,34 +228,7 @@ promcheck() {
 }
 rowcount() { grep -c '^[0-9]' "$1"; }
 
-# A free port below the ephemeral range, so no client takes it meanwhile;
-# a start that lost the port to someone else is tried again.
-free_port() {
-	$PY -c '
-import random, socket
-for _ in range(100):
-    p = random.randint(20000, 32000)
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", p))
-    except OSError:
-        continue
-    finally:
-        s.close()
-    print(p)
-    break'
-}
-started=0
-for try in 1 2 3; do
-	RESMON_PORT=$(free_port) && export RESMON_PORT
-	if "$STACK" start >"$tmp/stack.out" 2>&1; then
-		started=1
-		break
-	fi
-	grep -qs 'Address already in use' "$tmp/run/nginx.log" \
-	    "$tmp/run/nginx/error.log" || break
-done
-[ $started -eq 1 ] || bail "resmon-stack start: $(tail -n 3 "$tmp/stack.out")"
+stack_up "$tmp/stack.out"
 B=http://127.0.0.1:$RESMON_PORT
 token=$(cat "$tmp/run/api-token")
 auth="Authorization: Bearer $token"

@@ -19,9 +19,9 @@
 # body, a wrong token); these are the tricks around them.
 set -u
 . "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/stack.sh"
 
 DAYGEN=$top_builddir/tests/daygen
-STACK=$top_srcdir/scripts/resmon-stack
 PY=/usr/bin/python3
 [ -x $PY ] || PY=python3
 for tool in curl $PY nginx; do
@@ -52,32 +52,7 @@ p1=$(date -d '2 days ago' +%F)
 ln -s /etc/passwd "$data/2001-02-03.csv" || bail "ln -s"
 mkdir "$data/2001-02-04.csv" || bail "mkdir"
 
-free_port() {
-	$PY -c '
-import random, socket
-for _ in range(100):
-    p = random.randint(20000, 32000)
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", p))
-    except OSError:
-        continue
-    finally:
-        s.close()
-    print(p)
-    break'
-}
-started=0
-for try in 1 2 3; do
-	RESMON_PORT=$(free_port) && export RESMON_PORT
-	if "$STACK" start >"$tmp/stack.out" 2>&1; then
-		started=1
-		break
-	fi
-	grep -qs 'Address already in use' "$run/nginx.log" \
-	    "$run/nginx/error.log" || break
-done
-[ $started -eq 1 ] || bail "resmon-stack start: $(tail -n 3 "$tmp/stack.out")"
+stack_up "$tmp/stack.out"
 
 # The attacks: python prints "ok DESCRIPTION" or "not ok DESCRIPTION"
 # and "# ..." lines; they become this script's TAP lines.

@@ -8,6 +8,7 @@
 # shows that wrong answers are refused. TAP comes from the node script.
 set -u
 . "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/stack.sh"
 . "$top_srcdir/tests/webtools.sh"
 command -v nginx >/dev/null || bail "nginx is needed"
 

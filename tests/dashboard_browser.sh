@@ -11,6 +11,7 @@
 # (docs/dashboard.png was taken so), else into the temporary folder.
 set -u
 . "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/stack.sh"
 . "$top_srcdir/tests/webtools.sh"
 command -v nginx >/dev/null || bail "nginx is needed"
 [ -x /usr/bin/chromium ] || bail "/usr/bin/chromium is needed (apt-get install chromium)"

@@ -8,6 +8,7 @@
 # must fail, so the lint is shown able to fail.
 set -u
 . "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/stack.sh"
 . "$top_srcdir/tests/webtools.sh"
 
 spec=$top_srcdir/swagger/openapi.yaml

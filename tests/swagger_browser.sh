@@ -9,6 +9,7 @@
 # 5555), else into the temporary folder: the build tree stays clean.
 set -u
 . "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/stack.sh"
 . "$top_srcdir/tests/webtools.sh"
 command -v nginx >/dev/null || bail "nginx is needed"
 [ -x /usr/bin/chromium ] || bail "/usr/bin/chromium is needed (apt-get install chromium)"

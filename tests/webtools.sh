@@ -2,7 +2,7 @@
 # packages the quick start installs, run a stack on a free loopback port
 # SPDX-License-Identifier: MIT
 #
-# Source it after tap.sh. A missing tool is a failure (bail), not a skip:
+# Source it after tap.sh and stack.sh. A missing tool is a failure (bail), not a skip:
 # `./quickstart.sh test` installs node, npm's packages and chromium.
 
 # node_modules_dir: the node_modules holding package.json's packages,
@@ -29,12 +29,6 @@ export NODE_PATH=$NODE_MODULES
 REDOCLY=$NODE_MODULES/.bin/redocly
 export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
 
-# free_port: a TCP port on 127.0.0.1 that nothing listens on just now.
-free_port() {
-	node -e 'const s = require("net").createServer();
-s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
-}
-
 # stack_start DIR: daygen days in DIR/data (Europe/Samara, as the image
 # runs): 2026-11-25 and 2026-11-26 with two interfaces, an unparsable
 # 2026-11-20 and an empty 2026-11-21; then resmond (recording today),
@@ -56,10 +50,7 @@ stack_start() {
 	{ head -c 1535 /dev/zero | tr '\0' x; echo; } >"$RESMON_DATA_DIR/2026-11-20.csv"
 	: >"$RESMON_DATA_DIR/2026-11-21.csv"
 	touch -d '1 hour ago' "$RESMON_DATA_DIR"/*.csv
-	RESMON_PORT=$(free_port) || bail "no free port"
-	export RESMON_PORT
-	"$top_srcdir/scripts/resmon-stack" start >"$dir/stack.out" 2>&1 ||
-		bail "resmon-stack start: $(tail -n 5 "$dir/stack.out")"
+	stack_up "$dir/stack.out"
 	STACK_URL=http://127.0.0.1:$RESMON_PORT
 	STACK_TOKEN=$(cat "$RESMON_RUN_DIR/api-token") || bail "no token"
 }

@@ -14,9 +14,9 @@
 # second.
 set -u
 . "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/stack.sh"
 
 DAYGEN=$top_builddir/tests/daygen
-STACK=$top_srcdir/scripts/resmon-stack
 PY=/usr/bin/python3
 [ -x $PY ] || PY=python3
 for tool in curl $PY nginx wrk pgrep; do
@@ -46,32 +46,7 @@ p1=$(date -d '2 days ago' +%F)
 "$DAYGEN" --date "$p1" --tz $TZ --ifaces 2 --interval 10 \
     -o "$data/$p1.csv" || bail "daygen $p1"
 
-free_port() {
-	$PY -c '
-import random, socket
-for _ in range(100):
-    p = random.randint(20000, 32000)
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", p))
-    except OSError:
-        continue
-    finally:
-        s.close()
-    print(p)
-    break'
-}
-started=0
-for try in 1 2 3; do
-	RESMON_PORT=$(free_port) && export RESMON_PORT
-	if "$STACK" start >"$tmp/stack.out" 2>&1; then
-		started=1
-		break
-	fi
-	grep -qs 'Address already in use' "$run/nginx.log" \
-	    "$run/nginx/error.log" || break
-done
-[ $started -eq 1 ] || bail "resmon-stack start: $(tail -n 3 "$tmp/stack.out")"
+stack_up "$tmp/stack.out"
 B=http://127.0.0.1:$RESMON_PORT
 
 ROUTES="/api/v1/current /api/v1/health /metrics /api/v1/days

@@ -18,9 +18,9 @@
 # resmon-plot runs alone for a day, a range and its errors.
 set -u
 . "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/stack.sh"
 
 DAYGEN=$top_builddir/tests/daygen
-STACK=$top_srcdir/scripts/resmon-stack
 PLOT=$top_builddir/src/resmon-plot/resmon-plot
 PY=/usr/bin/python3
 [ -x $PY ] || PY=python3
@@ -66,32 +66,7 @@ today=$(date +%F)
 head -n 1 "$data/$p2.csv" >"$data/$(date -d '4 days ago' +%F).csv"
 empty=$(date -d '4 days ago' +%F)
 
-free_port() {
-	$PY -c '
-import random, socket
-for _ in range(100):
-    p = random.randint(20000, 32000)
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", p))
-    except OSError:
-        continue
-    finally:
-        s.close()
-    print(p)
-    break'
-}
-started=0
-for try in 1 2 3; do
-	RESMON_PORT=$(free_port) && export RESMON_PORT
-	if "$STACK" start >"$tmp/stack.out" 2>&1; then
-		started=1
-		break
-	fi
-	grep -qs 'Address already in use' "$run/nginx.log" \
-	    "$run/nginx/error.log" || break
-done
-[ $started -eq 1 ] || bail "resmon-stack start: $(tail -n 3 "$tmp/stack.out")"
+stack_up "$tmp/stack.out"
 B=http://127.0.0.1:$RESMON_PORT
 token=$(cat "$run/api-token")
 wrong=${token%?}$([ "${token: -1}" = 0 ] && echo 1 || echo 0)
