@@ -252,6 +252,65 @@ test_dayfile_cuts_a_torn_last_line_on_open(void **state)
 	free(path);
 }
 
+/*
+ * Power loss approximated: the file cut at every byte, header included.
+ * Each time the whole lines before the cut stay byte for byte, the rest
+ * is cut off (and logged with its size), and the next row goes in whole;
+ * a header cut part way leaves no line, so a new header is written.
+ */
+static void
+test_dayfile_resumes_after_a_cut_at_every_offset(void **state)
+{
+	static const char header[] =
+	    HEADER ",net_rx_bps:eth0,net_tx_bps:eth0\n";
+	static const char next_row[] =
+	    "2026-11-27T00:00:10+04:00,12.05,16000000,8000000,12000000,10,20\n";
+	struct fixture *f = *state;
+	size_t size, cut, end, i;
+	char *path, *base, *text, *want, torn[64];
+	struct dayfile *df;
+	struct errmsg err;
+
+	(void)colset_add(f->cols, "eth0");
+	df = dayfile_open(f->dirfd, f->dir, &f->date, MIDNIGHT, &f->log, &err);
+	assert_non_null(df);
+	append_ok(df, make_row(f, MIDNIGHT + 1, 1));
+	append_ok(df, make_row(f, MIDNIGHT + 2, 1234567));
+	append_ok(df, make_row(f, MIDNIGHT + 3, 0));
+	assert_int_equal(dayfile_close(df, &err), 0);
+	path = xasprintf("%s/2026-11-27.csv", f->dir);
+	base = testutil_read_file(path, &size);
+	for (cut = 0; cut <= size; cut++) {
+		for (end = 0, i = 0; i < cut; i++)
+			if (base[i] == '\n')
+				end = i + 1;
+		testutil_write_file(path, base, cut);
+		f->logged[0] = '\0';
+		df = dayfile_open(f->dirfd, f->dir, &f->date, MIDNIGHT, &f->log,
+		    &err);
+		if (df == NULL)
+			fail_msg("cut at %zu: %s", cut, err.msg);
+		(void)snprintf(torn, sizeof(torn),
+		    "cut %zu bytes of a torn last line", cut - end);
+		if (cut > end && strstr(f->logged, torn) == NULL)
+			fail_msg("cut at %zu: logged \"%s\"", cut, f->logged);
+		if (cut == end && f->logged[0] != '\0')
+			fail_msg("cut at %zu: logged \"%s\"", cut, f->logged);
+		append_ok(df, make_row(f, MIDNIGHT + 10, 10));
+		assert_int_equal(dayfile_close(df, &err), 0);
+		text = testutil_read_file(path, NULL);
+		want = xasprintf("%.*s%s%s", (int)end, base,
+		    end == 0 ? header : "", next_row);
+		if (strcmp(text, want) != 0)
+			fail_msg("cut at %zu:\n%s\nwanted\n%s", cut, text,
+			    want);
+		free(want);
+		free(text);
+	}
+	free(base);
+	free(path);
+}
+
 static void
 test_dayfile_renames_an_unparseable_file_to_bad(void **state)
 {
@@ -395,6 +454,9 @@ main(void)
 	        teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_dayfile_cuts_a_torn_last_line_on_open, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_dayfile_resumes_after_a_cut_at_every_offset, setup,
+	        teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_dayfile_renames_an_unparseable_file_to_bad, setup,
 	        teardown),
