@@ -564,6 +564,59 @@ test_recorder_resumes_without_repeating_a_time(void **state)
 	free(text);
 }
 
+/* Number of lines of the log holding what. */
+static int
+count_logged(const struct world *w, const char *what)
+{
+	const char *p = w->logged;
+	int n = 0;
+
+	while ((p = strstr(p, what)) != NULL) {
+		n++;
+		p += strlen(what);
+	}
+	return n;
+}
+
+static void
+test_recorder_waits_for_a_later_day_file_after_a_restart(void **state)
+{
+	struct world *w = *state;
+	struct recorder_status st;
+	struct errmsg err;
+	struct recorder *r;
+	char *text;
+	int i;
+
+	/* 2026-11-27T23:59:57.3+04:00: rows to 2026-11-28T00:00:05. */
+	w->fc.wall_ns = INT64_C(1795809597) * NS_PER_S + 300000000;
+	run(w, 8);
+	/*
+	 * Restarted with the clock 8 s behind, back before midnight (a
+	 * host's clock set back while no recorder ran): the 28th's file
+	 * is opened at its first row, and from then on the recorder waits
+	 * for the clock to pass its last row, as after a step it saw.
+	 */
+	w->fc.wall_ns -= 8 * NS_PER_S;
+	w->logged[0] = '\0';
+	r = recorder_open(&w->cf, &err);
+	assert_non_null(r);
+	for (i = 0; i < 10; i++) {
+		assert_int_equal(recorder_wait(r), 0);
+		recorder_tick(r);
+	}
+	recorder_status(r, &st);
+	assert_int_equal(recorder_close(r, &err), 0);
+	/* The 00:00:00 row, made before the file was open, is refused. */
+	assert_int_equal(count_logged(w, "row dropped"), 1);
+	assert_int_equal(st.rows_dropped, 1);
+	text = day_text(w, "2026-11-28");
+	assert_int_equal(count_lines(text), 1 + 8);
+	assert_non_null(strstr(text, "\n2026-11-28T00:00:05+04:00,"));
+	assert_non_null(strstr(text, "\n2026-11-28T00:00:06+04:00,"));
+	free(text);
+}
+
 static void
 test_recorder_removes_days_past_keep_days_at_midnight(void **state)
 {
@@ -708,6 +761,7 @@ main(void)
 	    T(test_recorder_honours_exclude_and_max_ifaces),
 	    T(test_recorder_refuses_a_second_writer_naming_the_holder),
 	    T(test_recorder_resumes_without_repeating_a_time),
+	    T(test_recorder_waits_for_a_later_day_file_after_a_restart),
 	    T(test_recorder_removes_days_past_keep_days_at_midnight),
 	    T(test_recorder_holds_rows_while_the_disk_is_full),
 	    T(test_recorder_drops_and_counts_the_oldest_past_the_backlog),

@@ -193,6 +193,13 @@ recorder_open_day(struct recorder *r, const struct daydate *date,
 		return -1;
 	}
 	r->df_date = *date;
+	/*
+	 * A file with later rows (the clock was set back while no recorder
+	 * ran): no row until the clock passes its last one, as after a step
+	 * seen, not one refused row per interval until then.
+	 */
+	if (dayfile_last_time(r->df) > r->last_row_t)
+		r->last_row_t = dayfile_last_time(r->df);
 	if (new_day)
 		recorder_expire(r, date);
 	(void)snprintf(r->st.file, sizeof(r->st.file), "%s",
