@@ -708,6 +708,47 @@ test_recorder_holds_rows_while_the_disk_is_full(void **state)
 	free(text);
 }
 
+/* The disk "fills" at the 3rd read and frees at the 1503rd: 25 minutes. */
+static void
+long_disk_full_event(struct world *w, long sleep)
+{
+	if (sleep == 3 || sleep == 1503)
+		disk_full_event(w, sleep == 3 ? 3 : 9);
+}
+
+static void
+test_recorder_repeats_a_lasting_fault_every_10_minutes(void **state)
+{
+	struct world *w = *state;
+	struct recorder_status st;
+	struct errmsg err;
+	struct recorder *r;
+	char *text;
+	int i;
+
+	assert_ptr_not_equal(signal(SIGXFSZ, SIG_IGN), SIG_ERR);
+	w->event = long_disk_full_event;
+	r = recorder_open(&w->cf, &err);
+	assert_non_null(r);
+	for (i = 0; i < 1510; i++) {
+		assert_int_equal(recorder_wait(r), 0);
+		recorder_tick(r);
+	}
+	recorder_status(r, &st);
+	assert_int_equal(recorder_close(r, &err), 0);
+	/* Once when it began, at 10 and 20 minutes with a count, once when
+	 * it cleared; the 1500 rows held meanwhile all written, in order. */
+	assert_int_equal(count_logged(w, "writing rows: "), 4);
+	assert_int_equal(count_logged(w, "failures in the last 600 s)"), 2);
+	assert_int_equal(count_logged(w, "writing rows: working again"), 1);
+	assert_int_equal(st.rows_written, 1510);
+	assert_int_equal(st.rows_dropped, 0);
+	text = day_text(w, "2026-11-27");
+	assert_int_equal(count_lines(text), 1 + 1510);
+	assert_non_null(strstr(text, "\n2026-11-27T12:25:10+04:00,"));
+	free(text);
+}
+
 static void
 test_recorder_drops_and_counts_the_oldest_past_the_backlog(void **state)
 {
@@ -764,6 +805,7 @@ main(void)
 	    T(test_recorder_waits_for_a_later_day_file_after_a_restart),
 	    T(test_recorder_removes_days_past_keep_days_at_midnight),
 	    T(test_recorder_holds_rows_while_the_disk_is_full),
+	    T(test_recorder_repeats_a_lasting_fault_every_10_minutes),
 	    T(test_recorder_drops_and_counts_the_oldest_past_the_backlog),
 	};
 #undef T
