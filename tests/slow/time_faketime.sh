@@ -1,8 +1,8 @@
 #!/bin/bash
 # time_faketime.sh - the real recorder under libfaketime: 48 simulated hours
 # over two midnights, Berlin's 23- and 25-hour days, Samara, clock steps
-# back and forth and a stopped process; files, rows and gaps as SPEC §2
-# says, and VmHWM flat
+# back and forth, a stopped process and a restart with the clock behind;
+# files, rows and gaps as SPEC §2 says, and VmHWM flat
 # SPDX-License-Identifier: MIT
 #
 # How libfaketime 0.9.10 (Debian) behaves, measured here, and what follows:
@@ -40,7 +40,7 @@
 set -u
 . "$top_srcdir/tests/tap.sh"
 
-plan 54
+plan 58
 [ "$(id -u)" -eq 0 ] || bail "needs root for network namespaces and SCHED_FIFO"
 LIBFT=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1
 [ -r "$LIBFT" ] || bail "libfaketime is missing (apt-get install faketime)"
@@ -352,6 +352,29 @@ check "c: no gap but ones the recorder logged ($(fact c gaps) gaps, $noise_c log
 	test "$(fact c gaps)" -le "$noise_c"
 check "c: VmHWM grew ${hwm_c0} -> ${hwm_c1} KiB (<= 64)" \
 	test $((hwm_c1 - hwm_c0)) -le 64
+
+# --- D: a restart with the clock set back over midnight -------------------
+# Recorded 23:59:55 to 00:00:15, then started again at 23:59:50 (x10) for
+# 30 s: the next day's file already holds 00:00:00-00:00:15, so its first
+# row is refused, and no row comes until the clock passes 00:00:15.
+d0=$(TZ=UTC date -d '2026-11-27 23:59:55' +%s)
+for run in "$d0 20" "$((d0 - 5)) 30"; do
+	set -- $run
+	fake_run d TZ=UTC FAKETIME_FMT=%s FAKETIME="@$1 x10" \
+	    unshare --net "$RESMON" record -d "$work/d" -i 1 --for "$2"
+	wait "$pid"
+	st_d=$?
+	shm_clean "$pid"
+done
+analyse d UTC 1
+check "d: resmon record ends 0 after the restart" test "$st_d" -eq 0
+check "d: both files pass the strict validator" "$DAYCHECK" "$work/d"/*.csv
+check "d: one row refused, none till the clock passed 00:00:15 ($(grep -c 'row dropped' "$work/d.log"))" \
+	test "$(grep -c 'row dropped' "$work/d.log")" -eq 1
+check "d: then every second to 00:00:20, none twice ($(fact d gaps) gaps)" \
+	test "$(fact d span:2026-11-28.csv)" = \
+	"2026-11-28T00:00:00+00:00 2026-11-28T00:00:20+00:00" -a \
+	"$(fact d gaps)" -eq 0 -a "$(fact d not_increasing)" -eq 0
 
 # --- E: resmond at real speed, the wall clock alone stepping --------------
 # Steps of -5 s and +3600 s, then SIGSTOP for 3 s. At x1 the spec file is
