@@ -26,6 +26,7 @@ PACKAGES=(
 	libcsv-dev:build
 	libjson-c-dev:build
 	libgd-dev:build
+	libfreetype-dev:build # the plot's text, laid out with FreeType
 	fonts-dejavu-core:build # plot labels: DejaVuSans.ttf by path
 	libcmocka-dev:build
 	libfcgi-dev:build
