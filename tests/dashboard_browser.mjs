@@ -9,10 +9,7 @@
 // recording through the button (a wrong token first: 401 said so), see
 // the stale banner, start again without being asked for the token; the
 // page laid out on a phone's width; no other server asked, no error.
-import { createRequire } from "node:module";
-
-const require = createRequire(import.meta.url);
-const { chromium } = require("playwright-core");
+import { done, launchChromium, ok } from "./browser.mjs";
 
 const BASE = process.env.STACK_URL;
 const TOKEN = process.env.STACK_TOKEN;
@@ -20,29 +17,7 @@ const SCREENSHOT = process.env.SCREENSHOT;
 const DAY = process.env.DAY;
 const TIMEOUT = 15000;
 
-let n = 0;
-let failed = 0;
-function ok(cond, what, detail = "") {
-  n++;
-  if (!cond) failed++;
-  console.log(`${cond ? "ok" : "not ok"} ${n} - ${what}`);
-  if (!cond && detail) for (const l of String(detail).split("\n")) console.log(`#   ${l}`);
-}
-
-// The flags NOTES.md lists for Debian's chromium in a container, but for
-// --user-data-dir: playwright gives chromium a fresh profile of its own.
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const browser = await launchChromium();
 
 const outside = [];
 const consoleErrors = [];
@@ -238,5 +213,4 @@ const errors = consoleErrors.filter((e) =>
 ok(errors.length === 0 && pageErrors.length === 0,
   `no script or console error in the page (chromium logged ${consoleErrors.length - errors.length} ` +
   "expected refusals)", JSON.stringify(errors.concat(pageErrors)));
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+done();

@@ -9,11 +9,9 @@
 // /api/v1/recorder follow, download a day's CSV, load a day's plot, and
 // check the page never asked any other server for anything.
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 
-const require = createRequire(import.meta.url);
-const { chromium } = require("playwright-core");
+import { done, launchChromium, ok } from "./browser.mjs";
 
 const BASE = process.env.STACK_URL;
 const TOKEN = process.env.STACK_TOKEN;
@@ -22,29 +20,7 @@ const DOWNLOADS = process.env.DOWNLOADS;
 const DAY = "2026-11-26";
 const TIMEOUT = 15000;
 
-let n = 0;
-let failed = 0;
-function ok(cond, what, detail = "") {
-  n++;
-  if (!cond) failed++;
-  console.log(`${cond ? "ok" : "not ok"} ${n} - ${what}`);
-  if (!cond && detail) for (const l of String(detail).split("\n")) console.log(`#   ${l}`);
-}
-
-// The flags NOTES.md lists for Debian's chromium in a container, but for
-// --user-data-dir: playwright gives chromium a fresh profile of its own.
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const browser = await launchChromium();
 
 const outside = [];
 const pageErrors = [];
@@ -185,5 +161,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+done();
